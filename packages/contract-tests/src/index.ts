@@ -1,0 +1,6 @@
+/**
+ * Placeholder entry: the package arrives with its own issue.
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,1 @@
+console.log('timock: the fake backend arrives with @timock/mock-server');

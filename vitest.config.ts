@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+/** Workspace packages resolve to their sources in tests, so a test never runs against a stale build. */
+const alias = {
+  '@timock/schema': pkg('schema'),
+  '@timock/mock-server': pkg('mock-server'),
+  '@timock/client': pkg('client'),
+  '@timock/contract-tests': pkg('contract-tests'),
+};
+
+const project = (name: string, extra: Record<string, unknown> = {}) => ({
+  resolve: { alias },
+  test: {
+    name,
+    root: `packages/${name}`,
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] },
+    ...extra,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      project('schema'),
+      project('mock-server'),
+      project('client'),
+      project('contract-tests'),
+      {
+        test: { name: 'packaging', root: 'scripts', include: ['*.test.ts'], testTimeout: 180_000 },
+      },
+    ],
+  },
+});
