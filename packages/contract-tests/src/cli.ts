@@ -1,0 +1,1 @@
+console.log("timock-contract: the contract runner arrives with @timock/contract-tests");

@@ -1,0 +1,99 @@
+/**
+ * Packs every published package the way `changeset publish` would, checks each tarball with publint and
+ * Are the Types Wrong, installs the library tarballs into a fresh project and loads them with both
+ * `import` and `require`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const packages = ['schema', 'mock-server', 'client', 'contract-tests'];
+/** The libraries that users import; the other two are mostly installed for their CLIs. */
+const libraries = ['@timock/schema', '@timock/client'];
+
+/** Runs pnpm the way the current run was started (`pnpm test` sets npm_execpath), else through npx. */
+function pnpm(args: string[], cwd: string): string {
+  const execPath = process.env.npm_execpath;
+  if (execPath?.includes('pnpm')) return execFileSync(process.execPath, [execPath, ...args], { cwd, encoding: 'utf8' });
+  return execFileSync('npx', ['-y', 'pnpm@10', ...args], { cwd, encoding: 'utf8' });
+}
+
+const work = mkdtempSync(join(tmpdir(), 'timock-pack-'));
+const tarballs = new Map<string, string>();
+
+beforeAll(() => {
+  for (const p of packages) {
+    const dir = join(root, 'packages', p);
+    const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name as string;
+    const before = new Set(readdirSync(work));
+    pnpm(['pack', '--pack-destination', work], dir);
+    const file = readdirSync(work).find((f) => !before.has(f) && f.endsWith('.tgz'));
+    if (!file) throw new Error(`pnpm pack wrote no tarball for ${name}`);
+    tarballs.set(name, join(work, file));
+  }
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe.each(packages.map((p) => `@timock/${p}`))('%s tarball', (name) => {
+  it('passes publint', async () => {
+    const tarball = readFileSync(tarballs.get(name)!);
+    const data = tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength) as ArrayBuffer;
+    const { messages, pkg } = await publint({ pack: { tarball: data }, level: 'suggestion' });
+    expect(messages.map((m) => formatMessage(m, pkg))).toEqual([]);
+  });
+
+  it('passes Are the Types Wrong (node16 profile: node10 resolution is not supported)', () => {
+    const bin = join(root, 'node_modules', '.bin', 'attw');
+    const args = [tarballs.get(name)!, '--profile', 'node16', '--format', 'ascii', '--no-color'];
+    // attw exits non-zero when the profile finds a problem; the thrown error carries its report.
+    expect(() => execFileSync(bin, args, { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('ships no workspace: ranges and only dist', () => {
+    const listing = execFileSync('tar', ['-tzf', tarballs.get(name)!], { encoding: 'utf8' }).trim().split('\n');
+    expect(listing.filter((f) => !/^package\/(dist\/|package\.json$|README\.md$|LICENSE$)/.test(f))).toEqual([]);
+    const manifest = execFileSync('tar', ['-xzOf', tarballs.get(name)!, 'package/package.json'], { encoding: 'utf8' });
+    expect(manifest).not.toContain('workspace:');
+  });
+});
+
+describe('the libraries installed from their tarballs', () => {
+  const app = join(work, 'app');
+  beforeAll(() => {
+    execFileSync('mkdir', ['-p', app]);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+    execFileSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...libraries.map((n) => tarballs.get(n)!)],
+      { cwd: app, stdio: 'pipe' },
+    );
+  });
+
+  it.each(libraries)('%s loads with import and with require', (name) => {
+    const esm = execFileSync(process.execPath, ['--input-type=module', '-e', `import * as m from '${name}'; console.log(Object.keys(m).sort().join(','))`], {
+      cwd: app,
+      encoding: 'utf8',
+    });
+    const cjs = execFileSync(process.execPath, ['-e', `console.log(Object.keys(require('${name}')).sort().join(','))`], {
+      cwd: app,
+      encoding: 'utf8',
+    });
+    expect(esm.trim().length).toBeGreaterThan(0);
+    expect(cjs.trim()).toBe(esm.trim());
+  });
+
+  it('serves the OpenAPI document as @timock/schema/openapi.json', () => {
+    const out = execFileSync(
+      process.execPath,
+      ['-e', `const d = require('@timock/schema/openapi.json'); console.log(d.openapi, Object.keys(d.paths).join())`],
+      { cwd: app, encoding: 'utf8' },
+    );
+    expect(out.trim()).toBe('3.1.0 /v4/openconfigsvr/getappinfo');
+  });
+});
