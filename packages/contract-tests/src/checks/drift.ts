@@ -1,0 +1,52 @@
+import { FIELD_NAMES, unknownFields } from '@timock/schema';
+import { type Check, fail, pass } from '../check.js';
+import { success } from './answers.js';
+
+/** Drift between the target and the schema: reported as warnings, never failures. */
+export const driftChecks: Check[] = [
+  {
+    id: 'drift.unknown-fields',
+    group: 'drift',
+    title: 'fields the target returns that the schema does not know',
+    authority: 'drift',
+    async run(ctx) {
+      const ex = await ctx.fullPull();
+      const r = success(ex);
+      if ('verdict' in r) return r.verdict;
+      const names = [...new Set(r.envelope.Result.flatMap((d) => unknownFields(d)))];
+      return names.length ? fail(`unknown fields: ${names.join(', ')}`, ex) : pass('none', ex);
+    },
+  },
+  {
+    id: 'drift.missing-fields',
+    group: 'drift',
+    title: 'fields the schema knows that a full pull lacks',
+    authority: 'drift',
+    async run(ctx) {
+      const ex = await ctx.fullPull();
+      const r = success(ex);
+      if ('verdict' in r) return r.verdict;
+      const missing = FIELD_NAMES.filter((f) => r.envelope.Result.some((d) => !(f in d)));
+      return missing.length ? fail(`missing: ${missing.join(', ')}`, ex) : pass('none', ex);
+    },
+  },
+  {
+    id: 'drift.envelope',
+    group: 'drift',
+    title: 'envelope fields beyond the documented ones (ActionStatus, RequestId, ...)',
+    authority: 'drift',
+    async run(ctx) {
+      const ok = await ctx.fullPull();
+      const bad = await ctx.send({ body: '{' });
+      const extra = (json: unknown, documented: string[]) =>
+        json && typeof json === 'object' ? Object.keys(json).filter((k) => !documented.includes(k)) : [];
+      const onSuccess = extra(ok.json, ['ErrorCode', 'ErrorInfo', 'Result']);
+      const onFailure = extra(bad.json, ['ErrorCode', 'ErrorInfo', 'ActionStatus', 'ErrorDisplay']);
+      const parts = [
+        onSuccess.length ? `success carries ${onSuccess.join(', ')}` : '',
+        onFailure.length ? `failure carries ${onFailure.join(', ')}` : '',
+      ].filter(Boolean);
+      return parts.length ? fail(parts.join('; '), onSuccess.length ? ok : bad) : pass('none', ok);
+    },
+  },
+];

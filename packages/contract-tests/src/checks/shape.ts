@@ -1,0 +1,152 @@
+import { FIELD_NAMES, PartialDaySchema } from '@timock/schema';
+import { type Check, fail, pass } from '../check.js';
+import { success } from './answers.js';
+
+/** YYYYMMDD of a moment in Beijing time (UTC+8). */
+export function beijingDate(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
+}
+
+/** The day before a YYYYMMDD date. */
+export function previousDate(yyyymmdd: string): string {
+  const t = Date.UTC(+yyyymmdd.slice(0, 4), +yyyymmdd.slice(4, 6) - 1, +yyyymmdd.slice(6, 8));
+  return new Date(t - 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+}
+
+/** Checks of the answer to a full pull. */
+export const shapeChecks: Check[] = [
+  {
+    id: 'shape.http',
+    group: 'shape',
+    title: 'a full pull is answered with HTTP 200 and a JSON content type',
+    authority: 'vendor',
+    async run(ctx) {
+      const ex = await ctx.fullPull();
+      if (ex.status !== 200) return fail(`HTTP ${ex.status} instead of 200`, ex);
+      if (!/^application\/json\b/i.test(ex.contentType))
+        return fail(`Content-Type is "${ex.contentType}"`, ex);
+      return pass(undefined, ex);
+    },
+  },
+  {
+    id: 'shape.envelope',
+    group: 'shape',
+    title: 'a full pull returns the success envelope (ErrorCode 0, ErrorInfo, Result array)',
+    authority: 'vendor',
+    async run(ctx) {
+      const ex = await ctx.fullPull();
+      const json = ex.json as Record<string, unknown> | undefined;
+      if (!json || typeof json !== 'object') return fail('the body is not a JSON object', ex);
+      if (json.ErrorCode !== 0)
+        return fail(`ErrorCode is ${JSON.stringify(json.ErrorCode)}, not the number 0`, ex);
+      if (typeof json.ErrorInfo !== 'string') return fail('ErrorInfo is not a string', ex);
+      if (!Array.isArray(json.Result)) return fail('Result is not an array', ex);
+      return pass(`${json.Result.length} days`, ex);
+    },
+  },
+  {
+    id: 'shape.days',
+    group: 'shape',
+    title: 'Result holds between 1 and 30 days',
+    authority: 'vendor',
+    async run(ctx) {
+      const ex = await ctx.fullPull();
+      const r = success(ex);
+      if ('verdict' in r) return r.verdict;
+      const n = r.envelope.Result.length;
+      return n >= 1 && n <= 30 ? pass(`${n} days`, ex) : fail(`${n} days (expected 1 to 30)`, ex);
+    },
+  },
+  {
+    id: 'shape.values',
+    group: 'shape',
+    title: 'every value is a string, counters are decimal digits, Date is YYYYMMDD',
+    authority: 'vendor',
+    async run(ctx) {
+      const ex = await ctx.fullPull();
+      const days = (ex.json as { Result?: unknown } | undefined)?.Result;
+      if (!Array.isArray(days)) return fail('no Result array', ex);
+      for (const [i, day] of days.entries()) {
+        const parsed = PartialDaySchema.safeParse(day);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          return fail(`Result[${i}].${issue.path.join('.')}: ${issue.message}`, ex);
+        }
+        for (const [k, v] of Object.entries(day as object)) {
+          if (typeof v !== 'string') return fail(`Result[${i}].${k} is ${typeof v}, not a string`, ex);
+        }
+      }
+      return pass(undefined, ex);
+    },
+  },
+  {
+    id: 'shape.order',
+    group: 'shape',
+    title: 'days are newest first, consecutive, without duplicates',
+    authority: 'vendor',
+    async run(ctx) {
+      const ex = await ctx.fullPull();
+      const r = success(ex);
+      if ('verdict' in r) return r.verdict;
+      const dates = r.envelope.Result.map((d) => d.Date);
+      for (let i = 1; i < dates.length; i++) {
+        if (dates[i] !== previousDate(dates[i - 1]!)) {
+          return fail(
+            `Result[${i}].Date is ${dates[i]} after ${dates[i - 1]} (expected ${previousDate(dates[i - 1]!)})`,
+            ex,
+          );
+        }
+      }
+      return pass(`${dates[0]} back to ${dates.at(-1)}`, ex);
+    },
+  },
+  {
+    id: 'shape.newest-day',
+    group: 'shape',
+    title: 'the newest day is no later than today in Beijing time',
+    authority: 'vendor',
+    async run(ctx) {
+      const ex = await ctx.fullPull();
+      const r = success(ex);
+      if ('verdict' in r) return r.verdict;
+      const today = beijingDate(ctx.now());
+      const newest = r.envelope.Result[0]?.Date;
+      if (!newest) return fail('no days', ex);
+      return newest <= today
+        ? pass(`newest ${newest}, today ${today}`, ex)
+        : fail(`newest day ${newest} is after today ${today}`, ex);
+    },
+  },
+  {
+    id: 'shape.all-fields',
+    group: 'shape',
+    title: 'every known field is present in every day of a full pull',
+    authority: 'project',
+    async run(ctx) {
+      const ex = await ctx.fullPull();
+      const r = success(ex);
+      if ('verdict' in r) return r.verdict;
+      for (const [i, day] of r.envelope.Result.entries()) {
+        const missing = FIELD_NAMES.filter((f) => !(f in day));
+        if (missing.length) return fail(`Result[${i}] lacks ${missing.join(', ')}`, ex);
+      }
+      return pass(undefined, ex);
+    },
+  },
+  {
+    id: 'shape.exact-envelope',
+    group: 'shape',
+    title: 'a success is exactly {"ErrorCode":0,"ErrorInfo":"OK","Result":[...]}',
+    authority: 'project',
+    async run(ctx) {
+      const ex = await ctx.fullPull();
+      const r = success(ex);
+      if ('verdict' in r) return r.verdict;
+      const keys = Object.keys(r.envelope);
+      if (keys.join() !== 'ErrorCode,ErrorInfo,Result') return fail(`envelope keys: ${keys.join(', ')}`, ex);
+      if (r.envelope.ErrorInfo !== 'OK')
+        return fail(`ErrorInfo is ${JSON.stringify(r.envelope.ErrorInfo)}`, ex);
+      return pass(undefined, ex);
+    },
+  },
+];

@@ -1,0 +1,181 @@
+import {
+  type Authority,
+  CHECK_GROUPS,
+  type Check,
+  type CheckGroup,
+  type Outcome,
+  type SignOptions,
+} from './check.js';
+import { excerpt } from './checks/answers.js';
+import { authChecks } from './checks/auth.js';
+import { driftChecks } from './checks/drift.js';
+import { filteringChecks } from './checks/filtering.js';
+import { rateLimitChecks } from './checks/rate-limit.js';
+import { relationChecks } from './checks/relations.js';
+import { requestErrorChecks } from './checks/request-errors.js';
+import { shapeChecks } from './checks/shape.js';
+import { type Exchange, REDACTED, type Send, type TargetInput, TargetSchema, Transport } from './target.js';
+import { signUserSig } from './usersig.js';
+
+/** Every check of the suite, in the order it runs. */
+export const CHECKS: readonly Check[] = [
+  ...shapeChecks,
+  ...filteringChecks,
+  ...relationChecks,
+  ...authChecks,
+  ...requestErrorChecks,
+  ...rateLimitChecks,
+  ...driftChecks,
+];
+
+/** The result of one check. */
+export interface CheckResult {
+  readonly id: string;
+  readonly group: CheckGroup;
+  readonly title: string;
+  readonly authority: Authority;
+  readonly outcome: Outcome;
+  /** What was seen: for a failure, what broke. */
+  readonly detail?: string;
+  /** The request that showed it (UserSig redacted) and the start of the answer. */
+  readonly request?: Exchange['request'];
+  readonly answer?: { status: number; body: string };
+  readonly durationMs: number;
+}
+
+/** The structured report of a contract run. */
+export interface ContractReport {
+  readonly target: { kind: 'mock' | 'real'; origin: string; sdkappid: number; identifier: string };
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly results: readonly CheckResult[];
+  readonly counts: Readonly<Record<Outcome, number>>;
+  /** True when no check failed. */
+  readonly ok: boolean;
+}
+
+/** Options of {@link runContract}. */
+export interface RunOptions {
+  /** Run the aggressive checks (the rate-limit burst). Default false. */
+  aggressive?: boolean;
+  /** Run only the checks whose id starts with one of these prefixes (e.g. `['shape.', 'auth.']`). */
+  only?: readonly string[];
+  /** The clock, epoch ms; default `Date.now`. */
+  now?: () => number;
+  /** Called after each check, e.g. for a progress line. */
+  onResult?: (result: CheckResult) => void;
+}
+
+function outcomeOf(kind: 'mock' | 'real', authority: Authority): Outcome {
+  if (authority === 'drift') return 'warning';
+  if (kind === 'mock' || authority === 'vendor') return 'fail';
+  return 'observation';
+}
+
+/**
+ * Runs the contract suite against one target and returns the report; never throws for what the
+ * target answers (a check that throws is a failure of that check).
+ *
+ * @example
+ * const report = await runContract({ kind: 'mock', baseUrl: mock.url, sdkappid: 1400000000, secretKey });
+ * if (!report.ok) process.exitCode = 1;
+ */
+export async function runContract(input: TargetInput, options: RunOptions = {}): Promise<ContractReport> {
+  const target = TargetSchema.parse(input);
+  const now = options.now ?? Date.now;
+  const transport = new Transport(target);
+  const sign = (o: SignOptions): string | undefined => {
+    const key = o.secretKey ?? target.secretKey;
+    if (!key) return undefined;
+    return signUserSig(
+      o.sdkappid ?? target.sdkappid,
+      key,
+      o.identifier ?? target.identifier,
+      o.expireSeconds ?? 86_400,
+      o.timeSeconds ?? Math.floor(now() / 1000),
+    );
+  };
+  const goodSig = target.userSig ?? sign({})!;
+  const query = () => ({
+    sdkappid: String(target.sdkappid),
+    identifier: target.identifier,
+    usersig: goodSig,
+    random: String(Math.floor(Math.random() * 4294967296)),
+    contenttype: 'json',
+  });
+  const send = (s?: Send) => transport.send(query(), s);
+  let full: Promise<Exchange> | undefined;
+  const ctx = {
+    target,
+    transport,
+    goodSig,
+    sign,
+    send,
+    now,
+    aggressive: options.aggressive ?? false,
+    fullPull: () => {
+      full ??= send({ body: '{}' });
+      return full;
+    },
+  };
+
+  const started = now();
+  const results: CheckResult[] = [];
+  try {
+    const selected = CHECKS.filter((c) => !options.only || options.only.some((p) => c.id.startsWith(p)));
+    for (const group of CHECK_GROUPS) {
+      for (const check of selected.filter((c) => c.group === group)) {
+        const t0 = performance.now();
+        let result: CheckResult;
+        const base = { id: check.id, group: check.group, title: check.title, authority: check.authority };
+        if (check.aggressive && !ctx.aggressive) {
+          result = { ...base, outcome: 'skip', detail: 'runs only with --aggressive', durationMs: 0 };
+        } else {
+          try {
+            const v = await check.run(ctx);
+            const durationMs = Math.round(performance.now() - t0);
+            if ('skip' in v) result = { ...base, outcome: 'skip', detail: v.skip, durationMs };
+            else {
+              const outcome = v.ok ? 'pass' : outcomeOf(target.kind, v.authority ?? check.authority);
+              result = {
+                ...base,
+                outcome,
+                detail: v.detail,
+                request: v.exchange?.request,
+                answer: v.exchange && { status: v.exchange.status, body: excerpt(v.exchange.text) },
+                durationMs,
+              };
+            }
+          } catch (err) {
+            const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+            result = {
+              ...base,
+              outcome: 'fail',
+              detail: `the check could not talk to the target: ${message.replaceAll(goodSig, REDACTED)}`,
+              durationMs: Math.round(performance.now() - t0),
+            };
+          }
+        }
+        results.push(result);
+        options.onResult?.(result);
+      }
+    }
+  } finally {
+    await transport.close();
+  }
+  const counts = { pass: 0, fail: 0, observation: 0, warning: 0, skip: 0 };
+  for (const r of results) counts[r.outcome]++;
+  return {
+    target: {
+      kind: target.kind,
+      origin: transport.origin,
+      sdkappid: target.sdkappid,
+      identifier: target.identifier,
+    },
+    startedAt: new Date(started).toISOString(),
+    durationMs: Math.round(now() - started),
+    results,
+    counts,
+    ok: counts.fail === 0,
+  };
+}

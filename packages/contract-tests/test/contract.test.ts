@@ -1,0 +1,94 @@
+import { DEMO_APP, signUserSig, startServer } from '@timock/mock-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKS, type ContractReport, runContract } from '../src/index.js';
+import { MUTANTS, startMutant } from './mutants.js';
+
+let mock: Awaited<ReturnType<typeof startServer>>;
+/** A second fake with the rate limit out of the way: the mutants' suites run back to back. */
+let roomy: Awaited<ReturnType<typeof startServer>>;
+const target = () => ({
+  kind: 'mock' as const,
+  baseUrl: mock.url,
+  sdkappid: DEMO_APP.sdkappid,
+  identifier: 'administrator',
+  secretKey: DEMO_APP.secretKey,
+});
+
+beforeAll(async () => {
+  mock = await startServer({ port: 0 });
+  roomy = await startServer({ port: 0, apps: [{ ...DEMO_APP, rateLimitPerSecond: 1_000_000 }] });
+});
+afterAll(async () => {
+  await mock.close();
+  await roomy.close();
+});
+
+const failing = (r: ContractReport) =>
+  r.results.filter((x) => x.outcome === 'fail').map((x) => `${x.id}: ${x.detail}`);
+
+describe('the true fake', () => {
+  it('passes every check, the aggressive rate-limit burst included', async () => {
+    const report = await runContract(target(), { aggressive: true });
+    expect(failing(report)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.results.map((r) => r.id)).toEqual(CHECKS.map((c) => c.id));
+    expect(report.counts.pass).toBe(CHECKS.length);
+  });
+
+  it('skips the rate-limit burst unless asked', async () => {
+    const report = await runContract(target(), { only: ['rate-limit.'] });
+    expect(report.results.map((r) => [r.id, r.outcome])).toEqual([['rate-limit.burst', 'skip']]);
+  });
+
+  it('runs with a fixed UserSig and skips the checks that need the key', async () => {
+    const userSig = signUserSig({
+      sdkappid: DEMO_APP.sdkappid,
+      secretKey: DEMO_APP.secretKey,
+      identifier: 'administrator',
+    });
+    const { secretKey: _, ...rest } = target();
+    const report = await runContract({ ...rest, userSig }, { only: ['auth.', 'shape.envelope'] });
+    const outcome = Object.fromEntries(report.results.map((r) => [r.id, r.outcome]));
+    expect(outcome).toMatchObject({
+      'shape.envelope': 'pass',
+      'auth.expired': 'skip',
+      'auth.other-identifier': 'skip',
+      'auth.other-key': 'pass',
+    });
+    expect(report.ok).toBe(true);
+  });
+
+  it('turns project-defined checks into observations against a real target, but keeps vendor ones strict', async () => {
+    const wrongKey = { ...target(), kind: 'real' as const, identifier: 'not_an_admin' };
+    const report = await runContract(wrongKey, { only: ['shape.envelope', 'auth.garbage'] });
+    const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));
+    // The fake answers 60010 (not an app admin) to the shape pull: a vendor-documented failure.
+    expect(byId['shape.envelope']?.outcome).toBe('fail');
+    expect(byId['auth.garbage']?.outcome).toBe('pass');
+  });
+});
+
+describe.each(Object.entries(MUTANTS))('mutant: %s', (_name, { check, mutation }) => {
+  it(`fails in ${check}`, async () => {
+    const goodQuery = () =>
+      new URLSearchParams({
+        sdkappid: String(DEMO_APP.sdkappid),
+        identifier: 'administrator',
+        usersig: signUserSig({
+          sdkappid: DEMO_APP.sdkappid,
+          secretKey: DEMO_APP.secretKey,
+          identifier: 'administrator',
+        }),
+        random: '1',
+        contenttype: 'json',
+      });
+    const mutant = await startMutant(roomy.url, mutation(roomy.url, goodQuery));
+    try {
+      const report = await runContract({ ...target(), baseUrl: mutant.url });
+      expect(report.ok).toBe(false);
+      expect(report.results.find((r) => r.id === check)?.outcome).toBe('fail');
+    } finally {
+      await mutant.close();
+    }
+  });
+});
