@@ -35,8 +35,12 @@ describe('AppDataset', () => {
   });
 
   it('uses the Beijing day: 2025-03-09T16:30Z already answers up to 2025-03-09', () => {
-    expect(generateDays({ app: { sdkappid: 1 }, now: Date.parse('2025-03-09T16:30:00Z') })[0]!.Date).toBe('20250309');
-    expect(generateDays({ app: { sdkappid: 1 }, now: Date.parse('2025-03-09T15:30:00Z') })[0]!.Date).toBe('20250308');
+    expect(generateDays({ app: { sdkappid: 1 }, now: Date.parse('2025-03-09T16:30:00Z') })[0]!.Date).toBe(
+      '20250309',
+    );
+    expect(generateDays({ app: { sdkappid: 1 }, now: Date.parse('2025-03-09T15:30:00Z') })[0]!.Date).toBe(
+      '20250308',
+    );
   });
 
   it('is deterministic across instances (a restart) and depends on seed and app', () => {
@@ -44,7 +48,9 @@ describe('AppDataset', () => {
     const b = new AppDataset(42, { sdkappid: 1400000000 }).window(TODAY);
     expect(b).toEqual(a);
     expect(new AppDataset(43, { sdkappid: 1400000000 }).window(TODAY)).not.toEqual(a);
-    expect(new AppDataset(42, { sdkappid: 1400000001 }).window(TODAY)[0]!.ActiveUserNum).not.toBe(a[0]!.ActiveUserNum);
+    expect(new AppDataset(42, { sdkappid: 1400000001 }).window(TODAY)[0]!.ActiveUserNum).not.toBe(
+      a[0]!.ActiveUserNum,
+    );
     // Generated names are deterministic too.
     expect(new AppDataset(42, { sdkappid: 7 }).appName).toBe(new AppDataset(42, { sdkappid: 7 }).appName);
     expect(new AppDataset(42, { sdkappid: 7 }).company.length).toBeGreaterThan(0);
@@ -65,7 +71,8 @@ describe('AppDataset', () => {
     const ds = new AppDataset(42, { sdkappid: 1400000000 });
     const days = ds.window(TODAY, 28);
     const active = (d: (typeof days)[number]) => Number(d.ActiveUserNum);
-    const weekday = (d: (typeof days)[number]) => new Date(`${d.Date.slice(0, 4)}-${d.Date.slice(4, 6)}-${d.Date.slice(6)}`).getUTCDay();
+    const weekday = (d: (typeof days)[number]) =>
+      new Date(`${d.Date.slice(0, 4)}-${d.Date.slice(4, 6)}-${d.Date.slice(6)}`).getUTCDay();
     const weekend = days.filter((d) => [0, 6].includes(weekday(d))).map(active);
     const work = days.filter((d) => ![0, 6].includes(weekday(d))).map(active);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -25,7 +25,10 @@ const BLOCK_DAYS = 32;
 const PROFILE_TAG = 0x9f0f11e;
 const BLOCK_TAG = 0xb10c;
 
-type Counter = Exclude<FieldName, 'AppName' | 'AppId' | 'Company' | 'RegistUserNumTotal' | 'GroupAllGroupNum'>;
+type Counter = Exclude<
+  FieldName,
+  'AppName' | 'AppId' | 'Company' | 'RegistUserNumTotal' | 'GroupAllGroupNum'
+>;
 type Counters = Record<Counter, number>;
 
 interface Profile {
@@ -118,7 +121,7 @@ export class AppDataset {
    */
   constructor(seed: number, app: DatasetApp) {
     this.#sdkappid = app.sdkappid;
-    this.#seedWords = [seed >>> 0, app.sdkappid % 2 ** 32 >>> 0, Math.floor(app.sdkappid / 2 ** 32) >>> 0];
+    this.#seedWords = [seed >>> 0, (app.sdkappid % 2 ** 32) >>> 0, Math.floor(app.sdkappid / 2 ** 32) >>> 0];
     this.#faker = new Faker({ locale: [en, base] });
     this.#faker.seed([...this.#seedWords, PROFILE_TAG]);
     this.#profile = this.#drawProfile();

@@ -7,7 +7,9 @@ describe('fieldMask', () => {
     expect(fieldMask(undefined)).toBe(ALL_FIELDS);
     expect(fieldMask([])).toBe(ALL_FIELDS);
     expect(fieldMask([...FIELD_NAMES])).toBe(ALL_FIELDS);
-    expect(fieldMask(['ChainIncrease', 'ChainDecrease'])).toBe(fieldMask(['ChainDecrease', 'ChainIncrease', 'ChainIncrease']));
+    expect(fieldMask(['ChainIncrease', 'ChainDecrease'])).toBe(
+      fieldMask(['ChainDecrease', 'ChainIncrease', 'ChainIncrease']),
+    );
     expect(fieldMask(['ChainIncrease', 'Nope', '__proto__'])).toBe(fieldMask(['ChainIncrease']));
     expect(fieldMask(['Nope', 'Date', 'chainincrease'])).toBe(0);
   });
@@ -30,7 +32,9 @@ describe('successBody', () => {
 
   it('keeps only the masked fields plus Date', () => {
     const body = JSON.parse(successBody([day], fieldMask(['ChainIncrease', 'ChainDecrease'])).toString());
-    expect(body.Result).toEqual([{ ChainDecrease: day.ChainDecrease, ChainIncrease: day.ChainIncrease, Date: '20250309' }]);
+    expect(body.Result).toEqual([
+      { ChainDecrease: day.ChainDecrease, ChainIncrease: day.ChainIncrease, Date: '20250309' },
+    ]);
     expect(JSON.parse(successBody([day], 0).toString()).Result).toEqual([{ Date: '20250309' }]);
   });
 

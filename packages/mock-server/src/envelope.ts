@@ -44,7 +44,12 @@ const FAILURE_BODIES: ReadonlyMap<number, Buffer> = new Map(
   ERROR_CODE_LIST.map((code) => [
     code,
     Buffer.from(
-      JSON.stringify({ ActionStatus: 'FAIL', ErrorCode: code, ErrorInfo: ERROR_CODES[code].info, ErrorDisplay: '' }),
+      JSON.stringify({
+        ActionStatus: 'FAIL',
+        ErrorCode: code,
+        ErrorInfo: ERROR_CODES[code].info,
+        ErrorDisplay: '',
+      }),
     ),
   ]),
 );

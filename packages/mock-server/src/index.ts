@@ -4,7 +4,13 @@
  *
  * @packageDocumentation
  */
-export { AppDataset, type DatasetApp, type GenerateDaysOptions, generateDays, LAUNCH_DATE } from './dataset.js';
+export {
+  AppDataset,
+  type DatasetApp,
+  type GenerateDaysOptions,
+  generateDays,
+  LAUNCH_DATE,
+} from './dataset.js';
 export {
   type AppConfig,
   AppConfigSchema,

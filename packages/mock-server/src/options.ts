@@ -24,7 +24,7 @@ export const AppConfigSchema = z.strictObject({
   /** The app's secret key as the console shows it (the HMAC key is its UTF-8 bytes). */
   secretKey: z.string().min(1),
   /** The admin identifiers allowed to call the API. */
-  admins: z.array(z.string().min(1)).min(1),
+  admins: z.array(z.string().min(1)).min(1).readonly(),
   /** `AppName` in the answers. */
   appName: z.string().optional(),
   /** `Company` in the answers. */
@@ -68,7 +68,8 @@ const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
 export const ServerOptionsSchema = z.strictObject({
   apps: z
     .array(AppConfigSchema)
-    .default(() => [{ ...DEMO_APP, admins: [...DEMO_APP.admins] }])
+    .readonly()
+    .default(() => [{ ...DEMO_APP }])
     .superRefine((apps, ctx) => {
       const seen = new Set<number>();
       apps.forEach((app, i) => {
@@ -83,9 +84,9 @@ export const ServerOptionsSchema = z.strictObject({
       });
     }),
   seed: z.number().int().min(0).max(0xffffffff).default(42),
-  now: z.custom<() => number>(isFunction, 'now must be a function returning epoch milliseconds').default(
-    () => Date.now,
-  ),
+  now: z
+    .custom<() => number>(isFunction, 'now must be a function returning epoch milliseconds')
+    .default(() => Date.now),
   bodyLimit: z.number().int().positive().default(65536),
   logger: z.union([z.boolean(), z.record(z.string(), z.unknown())]).default(false),
   sigCacheSize: z.number().int().positive().default(10_000),

@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import type https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import Fastify, {
   type FastifyError,
   type FastifyHttpsOptions,
@@ -10,7 +10,7 @@ import Fastify, {
 import { loggerConfig, redactUrl } from './logging.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import { AppRegistry } from './registry.js';
-import { registerGetAppInfo, sendFailure } from './routes/getappinfo.js';
+import { newRequestState, registerGetAppInfo, sendFailure } from './routes/getappinfo.js';
 
 /**
  * Builds the fake getappinfo server. It never listens: call `listen`, use `inject()` in tests, or use
@@ -38,11 +38,9 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
       void sendFailure(request, reply, 60009);
     },
   };
-  const server = (
-    opts.https
-      ? Fastify({ ...(fastifyOptions as FastifyHttpsOptions<https.Server>), https: opts.https })
-      : Fastify(fastifyOptions)
-  ) as unknown as FastifyInstance;
+  const server = (opts.https
+    ? Fastify({ ...(fastifyOptions as FastifyHttpsOptions<https.Server>), https: opts.https })
+    : Fastify(fastifyOptions)) as unknown as FastifyInstance;
 
   server.decorateRequest('timock', null);
 
@@ -53,7 +51,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   // Unknown paths answer 60009 before their body is read.
   server.addHook('onRequest', (request, reply, done) => {
     if (request.is404) {
-      request.timock = { sdkappid: undefined, identifier: undefined, code: undefined, app: undefined, nowMs: 0 };
+      request.timock = newRequestState(request.query, opts.now());
       void sendFailure(request, reply, 60009);
       return;
     }

@@ -21,12 +21,12 @@ function officialSig(sdkappid: number, key: string, identifier: string, expire: 
   }
 }
 
-const escape = (b64: string) => b64.replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
-const unescape = (s: string) => s.replace(/\*/g, '+').replace(/-/g, '/').replace(/_/g, '=');
+const toUrlSafe = (b64: string) => b64.replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+const fromUrlSafe = (s: string) => s.replace(/\*/g, '+').replace(/-/g, '/').replace(/_/g, '=');
 const encodeDoc = (doc: unknown, level = 6) =>
-  escape(deflateSync(Buffer.from(JSON.stringify(doc)), { level }).toString('base64'));
+  toUrlSafe(deflateSync(Buffer.from(JSON.stringify(doc)), { level }).toString('base64'));
 const decodeDoc = (sig: string) =>
-  JSON.parse(inflateSync(Buffer.from(unescape(sig), 'base64')).toString()) as Record<string, unknown>;
+  JSON.parse(inflateSync(Buffer.from(fromUrlSafe(sig), 'base64')).toString()) as Record<string, unknown>;
 
 const admin = { sdkappid: APP, identifier: 'administrator', secretKey: KEY };
 
@@ -110,11 +110,20 @@ describe('verifyUserSig', () => {
     const sig = Buffer.from(doc['TLS.sig'] as string, 'base64');
     sig[0] = sig[0]! ^ 1;
     const flipped = { ...doc, 'TLS.sig': sig.toString('base64') };
-    expect(verifyUserSig(encodeDoc(flipped), { ...admin, nowSeconds: now })).toEqual({ ok: false, code: 70009 });
+    expect(verifyUserSig(encodeDoc(flipped), { ...admin, nowSeconds: now })).toEqual({
+      ok: false,
+      code: 70009,
+    });
     const longer = { ...doc, 'TLS.expire': 86401 };
-    expect(verifyUserSig(encodeDoc(longer), { ...admin, nowSeconds: now })).toEqual({ ok: false, code: 70009 });
+    expect(verifyUserSig(encodeDoc(longer), { ...admin, nowSeconds: now })).toEqual({
+      ok: false,
+      code: 70009,
+    });
     const shortSig = { ...doc, 'TLS.sig': 'AAAA' };
-    expect(verifyUserSig(encodeDoc(shortSig), { ...admin, nowSeconds: now })).toEqual({ ok: false, code: 70009 });
+    expect(verifyUserSig(encodeDoc(shortSig), { ...admin, nowSeconds: now })).toEqual({
+      ok: false,
+      code: 70009,
+    });
   });
 
   it('answers 70003 for documents that lack a field or have the wrong types or version', () => {
@@ -138,12 +147,12 @@ describe('verifyUserSig', () => {
       });
     }
     // Not zlib, not JSON, a zip bomb.
-    expect(verifyUserSig(escape(Buffer.from('{"a":1}').toString('base64')), { ...admin, nowSeconds: now }).ok).toBe(
-      false,
-    );
-    const notJson = escape(deflateSync(Buffer.from('not json')).toString('base64'));
+    expect(
+      verifyUserSig(toUrlSafe(Buffer.from('{"a":1}').toString('base64')), { ...admin, nowSeconds: now }).ok,
+    ).toBe(false);
+    const notJson = toUrlSafe(deflateSync(Buffer.from('not json')).toString('base64'));
     expect(verifyUserSig(notJson, { ...admin, nowSeconds: now })).toEqual({ ok: false, code: 70003 });
-    const bomb = escape(deflateSync(Buffer.alloc(1_000_000, 32)).toString('base64'));
+    const bomb = toUrlSafe(deflateSync(Buffer.alloc(1_000_000, 32)).toString('base64'));
     expect(verifyUserSig(bomb, { ...admin, nowSeconds: now })).toEqual({ ok: false, code: 70003 });
   });
 
@@ -160,7 +169,13 @@ describe('verifyUserSig', () => {
 describe('signUserSig', () => {
   it('reproduces the reference UserSig with the clock at 1600000000 s', () => {
     expect(
-      signUserSig({ sdkappid: APP, secretKey: KEY, identifier: 'administrator', expireSeconds: 15552000, nowSeconds: T0 }),
+      signUserSig({
+        sdkappid: APP,
+        secretKey: KEY,
+        identifier: 'administrator',
+        expireSeconds: 15552000,
+        nowSeconds: T0,
+      }),
     ).toBe(REFERENCE_USERSIG);
   });
 
@@ -171,7 +186,13 @@ describe('signUserSig', () => {
       ['bob', 1, 1_234_567_890],
       ['用户', 604800, 1_800_000_000],
     ] as const) {
-      const ours = signUserSig({ sdkappid: APP, secretKey: KEY, identifier, expireSeconds: expire, nowSeconds: now });
+      const ours = signUserSig({
+        sdkappid: APP,
+        secretKey: KEY,
+        identifier,
+        expireSeconds: expire,
+        nowSeconds: now,
+      });
       expect(ours).toBe(officialSig(APP, KEY, identifier, expire, now));
       expect(Date.now).toBe(realNow);
     }
@@ -196,6 +217,8 @@ describe('signUserSig', () => {
     expect(() => signUserSig({ sdkappid: APP, secretKey: KEY, identifier: 'a', expireSeconds: -1 })).toThrow(
       RangeError,
     );
-    expect(() => signUserSig({ sdkappid: APP, secretKey: KEY, identifier: 'a', nowSeconds: 1.5 })).toThrow(RangeError);
+    expect(() => signUserSig({ sdkappid: APP, secretKey: KEY, identifier: 'a', nowSeconds: 1.5 })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -126,7 +126,8 @@ export interface SignUserSigOptions {
  */
 export function signUserSig(options: SignUserSigOptions): string {
   const { sdkappid, secretKey, identifier, expireSeconds = 86_400, nowSeconds } = options;
-  if (!Number.isSafeInteger(sdkappid) || sdkappid <= 0) throw new RangeError('sdkappid must be a positive integer');
+  if (!Number.isSafeInteger(sdkappid) || sdkappid <= 0)
+    throw new RangeError('sdkappid must be a positive integer');
   if (!Number.isSafeInteger(expireSeconds) || expireSeconds < 0) {
     throw new RangeError('expireSeconds must be a non-negative integer');
   }

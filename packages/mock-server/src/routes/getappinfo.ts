@@ -37,6 +37,18 @@ const RANDOM = /^\d{1,10}$/;
 
 const single = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** A fresh {@link RequestState} for a request, with the query's `sdkappid` and `identifier` (for logging). */
+export function newRequestState(query: unknown, nowMs: number): RequestState {
+  const q = (query ?? {}) as Record<string, unknown>;
+  return {
+    sdkappid: single(q.sdkappid),
+    identifier: single(q.identifier),
+    code: undefined,
+    app: undefined,
+    nowMs,
+  };
+}
+
 /** Sends a failure envelope from the catalogue (HTTP 200, `application/json`). */
 export function sendFailure(request: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply {
   if (request.timock) request.timock.code = code;
@@ -117,13 +129,7 @@ export function registerGetAppInfo(server: FastifyInstance, deps: GetAppInfoDeps
     url: `/${GETAPPINFO_PATH}`,
     onRequest: (request, reply, done) => {
       const query = request.query as Record<string, unknown>;
-      const state: RequestState = {
-        sdkappid: single(query.sdkappid),
-        identifier: single(query.identifier),
-        code: undefined,
-        app: undefined,
-        nowMs: now(),
-      };
+      const state = newRequestState(query, now());
       request.timock = state;
       const result = authorize(request.method, query, state.nowMs, registry);
       if (typeof result === 'number') {
