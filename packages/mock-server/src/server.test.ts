@@ -74,6 +74,11 @@ const ROWS: Row[] = [
     code: 60009,
   },
   { name: 'wrong path wins over wrong method', req: { method: 'GET', path: '/v4/nope' }, code: 60009 },
+  {
+    name: 'undecodable path',
+    req: { path: '/v4/openconfigsvr/%E0%A4%A', query: q(), body: '{}' },
+    code: 60009,
+  },
   // method other than POST -> 60002
   { name: 'GET', req: { method: 'GET', query: q() }, code: 60002 },
   { name: 'PUT', req: { method: 'PUT', query: q(), body: '{}' }, code: 60002 },
