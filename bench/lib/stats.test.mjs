@@ -55,9 +55,15 @@ describe('formatting', () => {
     expect(fmtSpread(0.1)).toBe('±5.0%');
   });
   it('renders an aligned Markdown table', () => {
-    expect(table(['row', 'n'], [['a', '1'], ['bb', '22']])).toBe(
-      ['| row |  n |', '|:----|---:|', '| a   |  1 |', '| bb  | 22 |'].join('\n'),
-    );
+    expect(
+      table(
+        ['row', 'n'],
+        [
+          ['a', '1'],
+          ['bb', '22'],
+        ],
+      ),
+    ).toBe(['| row |  n |', '|:----|---:|', '| a   |  1 |', '| bb  | 22 |'].join('\n'));
   });
   it('reads VmRSS and VmHWM from /proc/<pid>/status', () => {
     const text = 'Name:\tnode\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\n';
