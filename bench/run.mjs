@@ -49,6 +49,8 @@ const HELP = `pnpm bench [-- options]
   -h, --help`;
 
 const { values: argv } = parseArgs({
+  // `pnpm bench -- --quick` passes a lone `--` through: drop it.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     quick: { type: 'boolean', default: false },
     rounds: { type: 'string' },
@@ -64,7 +66,6 @@ const { values: argv } = parseArgs({
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
-  allowPositionals: true, // `pnpm bench -- --quick` passes a lone `--` through
 });
 if (argv.help) {
   console.log(HELP);
@@ -646,15 +647,31 @@ try {
         runs: rs,
       };
     }
-    const R = results.rows;
-    results.ratios = {
-      fullVsC: ratio(R['fake-full']?.rps, R['baseline-c']?.rps),
-      fullVsB: ratio(R['fake-full']?.rps, R['baseline-b']?.rps),
-      twoVsA: ratio(R['fake-two']?.rps, R['baseline-a']?.rps),
-      invalidVsA: ratio(R['fake-invalid']?.rps, R['baseline-a']?.rps),
-      p99FullVsB: ratio(R['fake-full']?.p99Ms, R['baseline-b']?.p99Ms),
-      fullVsPrism: ratio(R['fake-full']?.rps, R.prism?.rps),
+    // Paired ratios: within each round (rows run minutes apart drift with the machine), then the
+    // median over rounds. The ratio of the medians is kept alongside for reference.
+    const paired = (a, b, key = 'rps') => {
+      const ra = runs[a];
+      const rb = runs[b];
+      if (!ra?.length || !rb?.length) return { median: Number.NaN, perRound: [], ofMedians: Number.NaN };
+      const get = (r) => (key === 'p99' ? r.latencyMs.p99 : r.rps);
+      const perRound = ra.map((r, i) => ratio(get(r), rb[i] ? get(rb[i]) : undefined));
+      return {
+        median: median(perRound),
+        perRound,
+        ofMedians: ratio(median(ra.map(get)), median(rb.map(get))),
+      };
     };
+    const pairs = {
+      fullVsC: paired('fake-full', 'baseline-c'),
+      fullVsB: paired('fake-full', 'baseline-b'),
+      fullVsBBuffer: paired('fake-full', 'baseline-b-buffer'),
+      twoVsA: paired('fake-two', 'baseline-a'),
+      invalidVsA: paired('fake-invalid', 'baseline-a'),
+      p99FullVsB: paired('fake-full', 'baseline-b', 'p99'),
+      fullVsPrism: paired('fake-full', 'prism'),
+    };
+    results.ratios = Object.fromEntries(Object.entries(pairs).map(([k, v]) => [k, v.median]));
+    results.ratioDetails = pairs;
   }
 
   if (fakeAvailable && !argv.memory && !argv['no-extras']) {
@@ -728,6 +745,13 @@ results.targets = targets.map(([name, value, op, limit, shown]) => ({
   verdict: verdict(value, op, limit),
 }));
 
+/** Median over rounds of the per-round req/s ratio of two rows. */
+const pairedRps = (a, b) => {
+  const ra = R[a]?.runs;
+  const rb = R[b]?.runs;
+  if (!ra || !rb) return Number.NaN;
+  return median(ra.map((r, i) => ratio(r.rps, rb[i]?.rps)));
+};
 const lines = [];
 if (Object.keys(R).length) {
   lines.push(
@@ -742,8 +766,8 @@ if (Object.keys(R).length) {
         fmtMB(r.peakRss),
         fmtNum(r.non2xx),
         fmtNum(r.errors),
-        id === 'baseline-a' ? '' : fmtRatio(ratio(r.rps, R['baseline-c']?.rps)),
-        fmtRatio(ratio(r.rps, R['baseline-a']?.rps)),
+        fmtRatio(pairedRps(id, 'baseline-c')),
+        fmtRatio(pairedRps(id, 'baseline-a')),
       ]),
     ),
   );
