@@ -29,6 +29,8 @@ export default defineConfig({
       project('mock-server'),
       project('client'),
       project('contract-tests'),
+      // The benchmark's pure helpers only (the benchmark itself runs with `pnpm bench`, never in tests).
+      { test: { name: 'bench', root: 'bench', include: ['lib/*.test.mjs'] } },
       {
         test: { name: 'packaging', root: 'scripts', include: ['*.test.ts'], testTimeout: 180_000 },
       },

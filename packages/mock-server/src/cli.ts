@@ -1,1 +1,40 @@
-console.log('timock: the fake backend arrives with @timock/mock-server');
+/**
+ * The `timock` command. The only module that reads `process.argv`/`process.env`, handles signals and
+ * exits the process; everything else lives in `cli/run.ts`.
+ */
+import { main } from './cli/run.js';
+
+/** How long a graceful close may take before the process gives up, in ms. */
+const CLOSE_TIMEOUT_MS = 10_000;
+
+const output = {
+  out: (line: string) => process.stdout.write(`${line}\n`),
+  err: (line: string) => process.stderr.write(`${line}\n`),
+};
+
+const result = await main(process.argv.slice(2), process.env, output);
+if ('exitCode' in result) {
+  process.exitCode = result.exitCode;
+} else {
+  const { server } = result;
+  let closing = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    output.err(`timock: ${signal} received, closing`);
+    const timer = setTimeout(() => {
+      output.err(`timock: could not close within ${CLOSE_TIMEOUT_MS} ms, exiting`);
+      process.exit(1);
+    }, CLOSE_TIMEOUT_MS);
+    timer.unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        output.err(`timock: error while closing: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

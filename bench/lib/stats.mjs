@@ -1,0 +1,128 @@
+// Pure helpers of the benchmark: statistics, ratios, target verdicts and text formatting.
+// No I/O here, so they are unit-tested (stats.test.mjs).
+
+/**
+ * The median of a list of numbers (mean of the two middle values for an even count).
+ * @param {readonly number[]} values
+ * @returns {number} NaN for an empty list
+ */
+export function median(values) {
+  const xs = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (xs.length === 0) return Number.NaN;
+  const mid = xs.length >> 1;
+  return xs.length % 2 === 1 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
+}
+
+/**
+ * The spread of repeated measurements: min, max, and (max - min) / median as a fraction.
+ * @param {readonly number[]} values
+ * @returns {{ min: number, max: number, median: number, relative: number }}
+ */
+export function spread(values) {
+  const xs = values.filter((v) => Number.isFinite(v));
+  if (xs.length === 0) return { min: Number.NaN, max: Number.NaN, median: Number.NaN, relative: Number.NaN };
+  const min = Math.min(...xs);
+  const max = Math.max(...xs);
+  const m = median(xs);
+  return { min, max, median: m, relative: m === 0 ? 0 : (max - min) / m };
+}
+
+/**
+ * a / b, or NaN when either side is missing or b is 0.
+ * @param {number | undefined} a
+ * @param {number | undefined} b
+ */
+export function ratio(a, b) {
+  if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) {
+    return Number.NaN;
+  }
+  return a / b;
+}
+
+/**
+ * A target verdict: PASS, MISS, or SKIP when the value could not be measured.
+ * @param {number | undefined} value
+ * @param {'>=' | '<=' | '<'} op
+ * @param {number} limit
+ * @returns {'PASS' | 'MISS' | 'SKIP'}
+ */
+export function verdict(value, op, limit) {
+  if (value === undefined || !Number.isFinite(value)) return 'SKIP';
+  const ok = op === '>=' ? value >= limit : op === '<=' ? value <= limit : value < limit;
+  return ok ? 'PASS' : 'MISS';
+}
+
+/**
+ * Formats an integer-ish number with thousands separators (`12,345`); `-` for NaN/undefined.
+ * @param {number | undefined} n
+ * @param {number} [digits]
+ */
+export function fmtNum(n, digits = 0) {
+  if (n === undefined || !Number.isFinite(n)) return '-';
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/**
+ * Formats milliseconds: 2 decimals below 10 ms, 1 below 100, else none.
+ * @param {number | undefined} ms
+ */
+export function fmtMs(ms) {
+  if (ms === undefined || !Number.isFinite(ms)) return '-';
+  const digits = ms < 10 ? 2 : ms < 100 ? 1 : 0;
+  return `${ms.toFixed(digits)} ms`;
+}
+
+/**
+ * Formats bytes as MiB with 1 decimal, e.g. `61.3 MiB`.
+ * @param {number | undefined} bytes
+ */
+export function fmtMB(bytes) {
+  if (bytes === undefined || !Number.isFinite(bytes)) return '-';
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * Formats a ratio as `0.87x`.
+ * @param {number | undefined} r
+ */
+export function fmtRatio(r) {
+  if (r === undefined || !Number.isFinite(r)) return '-';
+  return `${r.toFixed(2)}x`;
+}
+
+/**
+ * Formats a relative spread as `±3.1%` (half of (max - min) / median).
+ * @param {number | undefined} rel
+ */
+export function fmtSpread(rel) {
+  if (rel === undefined || !Number.isFinite(rel)) return '-';
+  return `±${((rel / 2) * 100).toFixed(1)}%`;
+}
+
+/**
+ * Renders rows as a plain-text (and Markdown-compatible) table with aligned columns.
+ * The first column is left-aligned, the others right-aligned.
+ * @param {readonly string[]} header
+ * @param {readonly (readonly string[])[]} rows
+ * @returns {string}
+ */
+export function table(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i] ?? '').length)));
+  const cell = (s, i) => (i === 0 ? String(s).padEnd(widths[i]) : String(s).padStart(widths[i]));
+  const line = (r) => `| ${r.map((c, i) => cell(c ?? '', i)).join(' | ')} |`;
+  const sep = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(header), sep, ...rows.map(line)].join('\n');
+}
+
+/**
+ * Parses `/proc/<pid>/status` text into { rss, hwm } in bytes (VmRSS, VmHWM).
+ * @param {string} text
+ * @returns {{ rss: number, hwm: number }}
+ */
+export function parseProcStatus(text) {
+  const kb = (name) => {
+    const m = new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(text);
+    return m ? Number(m[1]) * 1024 : Number.NaN;
+  };
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}

@@ -1,0 +1,223 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from './cli/run.js';
+import { DEMO_APP } from './options.js';
+import { startServer } from './server.js';
+import { verifyUserSig } from './usersig.js';
+
+/**
+ * The CLI runs from its TypeScript source through tsx (installed at the repository root), so these
+ * tests never exercise a stale build; `@timock/schema` resolves to its build, which `pnpm test` makes first.
+ */
+const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+const children: ChildProcess[] = [];
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+  waitFor: (pattern: RegExp) => Promise<RegExpMatchArray>;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: PACKAGE_DIR,
+    env: { ...process.env, ...env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  const waiters = new Set<() => void>();
+  child.stdout!.on('data', (d) => {
+    out += d;
+    for (const w of waiters) w();
+  });
+  child.stderr!.on('data', (d) => {
+    err += d;
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const waitFor = (pattern: RegExp) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const m = out.match(pattern);
+        if (m) {
+          waiters.delete(check);
+          resolve(m);
+        }
+      };
+      waiters.add(check);
+      check();
+      void exit.then(() => {
+        if (!out.match(pattern)) reject(new Error(`exited before ${pattern}: ${err}`));
+      });
+    });
+  return { child, stdout: () => out, stderr: () => err, exit, waitFor };
+}
+
+afterAll(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'timock-cli-'));
+const SECOND = {
+  sdkappid: 1400000002,
+  secretKey: 'a-private-key-not-to-print',
+  admins: ['ops'],
+  appName: 'Second',
+};
+
+/** The URL and body of the printed curl command. */
+function parseCurl(output: string): { url: string; body: string; insecure: boolean } {
+  const line = output.split('\n').find((l) => l.trim().startsWith('curl '));
+  expect(line).toBeDefined();
+  const url = line!.match(/-X POST '([^']+)'/)?.[1];
+  const body = line!.match(/-d '([^']*)'/)?.[1];
+  expect(url).toBeDefined();
+  return { url: url!, body: body ?? '', insecure: / -k /.test(line!) };
+}
+
+describe('timock serve', { timeout: 20_000 }, () => {
+  it('starts, prints the URL, the apps and a working curl command, and exits 0 on SIGTERM', async () => {
+    const config = join(dir, 'apps.json');
+    writeFileSync(config, JSON.stringify({ apps: [SECOND, DEMO_APP], seed: 42 }));
+    const run = cli([
+      '--port',
+      '0',
+      '--config',
+      config,
+      '--now',
+      '2025-03-10T12:00:00+08:00',
+      '--log-level',
+      'silent',
+    ]);
+    const [, url] = await run.waitFor(/serving getappinfo at (http:\/\/127\.0\.0\.1:\d+)\n/);
+    await run.waitFor(/curl .*\n/);
+    const out = run.stdout();
+    expect(out).toContain('1400000002 Second');
+    expect(out).toContain(`secret key (public demo key): ${DEMO_APP.secretKey}`);
+    expect(out).not.toContain(SECOND.secretKey);
+    const curl = parseCurl(out);
+    expect(curl.url.startsWith(`${url}/v4/openconfigsvr/getappinfo?`)).toBe(true);
+    expect(new URL(curl.url).searchParams.get('sdkappid')).toBe('1400000000'); // the demo app is preferred
+    const res = await request(curl.url, {
+      method: 'POST',
+      body: curl.body,
+      headers: { 'content-type': 'application/json' },
+    });
+    const json = JSON.parse(await res.body.text());
+    expect(json.ErrorCode).toBe(0);
+    expect(json.Result).toHaveLength(30);
+    expect(json.Result[0].Date).toBe('20250309'); // the frozen clock
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
+  it('serves HTTPS with a generated self-signed certificate (env vars mirror flags)', async () => {
+    const run = cli([], {
+      TIMOCK_PORT: '0',
+      TIMOCK_HTTPS: '1',
+      TIMOCK_LOG_LEVEL: 'silent',
+      TIMOCK_SEED: '5',
+    });
+    await run.waitFor(/serving getappinfo at https:\/\/127\.0\.0\.1:\d+\n/);
+    await run.waitFor(/curl .*\n/);
+    const curl = parseCurl(run.stdout());
+    expect(curl.insecure).toBe(true);
+    const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+    const res = await request(curl.url, { method: 'POST', body: curl.body, dispatcher });
+    expect(JSON.parse(await res.body.text()).ErrorCode).toBe(0);
+    await dispatcher.close();
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(0);
+  });
+
+  it('exits 2 with exactly one stderr line for a malformed config file (process)', async () => {
+    const run = cli(['--config', writeTmp('bad.json', '{"apps": [')]);
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toMatch(/^timock: config file .*bad\.json is not valid JSON: [^\n]*\n$/);
+    expect(run.stdout()).toBe('');
+  });
+
+  it.each([
+    ['a malformed config file', () => ['--config', writeTmp('bad.json', '{"apps": [')], /is not valid JSON/],
+    ['a missing config file', () => ['--config', join(dir, 'absent.json')], /absent\.json not found/],
+    [
+      'a duplicate sdkappid',
+      () => ['--config', writeTmp('dup.json', JSON.stringify({ apps: [DEMO_APP, DEMO_APP] }))],
+      /duplicate sdkappid 1400000000/,
+    ],
+    ['a bad flag', () => ['--prot', '1'], /Unknown option '--prot'/],
+    ['a bad port', () => ['--port', '-1'], /--port/],
+  ])('main() answers exit code 2 and exactly one stderr line for %s', async (_name, args, message) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const result = await main(args(), {}, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    expect(result).toEqual({ exitCode: 2 });
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/^timock: /);
+    expect(err[0]).toMatch(message);
+    expect(err[0]).not.toContain('\n');
+    expect(out).toEqual([]);
+  });
+
+  it('exits 2 with one line when the port is in use', async () => {
+    const busy = await startServer();
+    try {
+      const run = cli(['--port', new URL(busy.url).port, '--log-level', 'silent']);
+      expect(await run.exit).toBe(2);
+      expect(run.stderr()).toBe(`timock: port ${new URL(busy.url).port} on 127.0.0.1 is already in use\n`);
+    } finally {
+      await busy.close();
+    }
+  });
+});
+
+function writeTmp(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('timock usersig, openapi, --help, --version', { timeout: 20_000 }, () => {
+  it('prints a UserSig that verifies', async () => {
+    const run = cli([
+      'usersig',
+      '--sdkappid',
+      '1400000002',
+      '--secret-key',
+      SECOND.secretKey,
+      '--identifier',
+      'ops',
+      '--expire',
+      '600',
+    ]);
+    expect(await run.exit).toBe(0);
+    const sig = run.stdout().trim();
+    const verdict = verifyUserSig(sig, {
+      sdkappid: 1400000002,
+      identifier: 'ops',
+      secretKey: SECOND.secretKey,
+      nowSeconds: Math.floor(Date.now() / 1000),
+    });
+    expect(verdict.ok).toBe(true);
+  });
+
+  it('prints the OpenAPI document, the help and the version', async () => {
+    const capture = async (argv: string[]) => {
+      const out: string[] = [];
+      const result = await main(argv, {}, { out: (l) => out.push(l), err: (l) => out.push(l) });
+      expect(result).toEqual({ exitCode: 0 });
+      return out.join('\n');
+    };
+    expect(JSON.parse(await capture(['openapi'])).openapi).toBe('3.1.0');
+    expect(await capture(['--help'])).toMatch(/--config FILE/);
+    expect(await capture(['--version'])).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,167 @@
+import { buildOpenApiDocument, GETAPPINFO_PATH } from '@timock/schema';
+import pkg from '../../package.json' with { type: 'json' };
+import { DEMO_APP, type ServerOptions } from '../options.js';
+import { type StartedServer, startServer } from '../server.js';
+import { signUserSig } from '../usersig.js';
+import { CliUsageError, type Command, HELP, parseCommand, type ServeCommand } from './args.js';
+
+/** Where the CLI writes: one call per line. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** What a CLI run ends with: an exit code now, or a running server (the caller handles signals). */
+export type CliResult = { exitCode: number } | { server: StartedServer };
+
+/** The package version (package.json is inlined into the bundle at build time). */
+export function packageVersion(): string {
+  return pkg.version;
+}
+
+async function selfSignedCertificate(): Promise<{ key: string; cert: string }> {
+  const { generate } = await import('selfsigned');
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+        ],
+      },
+    ],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The start-up text: URL, apps (keys hidden except the public demo key) and a ready-to-paste curl. */
+export function banner(cmd: ServeCommand, url: string, apps: ServerOptions['apps'], nowMs: number): string[] {
+  const lines = [`timock ${packageVersion()} serving getappinfo at ${url}`];
+  if (cmd.now !== undefined) lines.push(`clock frozen at ${new Date(cmd.now).toISOString()}`);
+  const list = apps ?? [DEMO_APP];
+  lines.push(`apps (${list.length}):`);
+  for (const app of list) {
+    const isDemo = app.sdkappid === DEMO_APP.sdkappid && app.secretKey === DEMO_APP.secretKey;
+    const name = [app.appName, app.company && `(${app.company})`].filter(Boolean).join(' ');
+    lines.push(
+      `  ${app.sdkappid}${name ? ` ${name}` : ''}; admins: ${app.admins.join(', ')}; ` +
+        `limit ${app.rateLimitPerSecond ?? 200}/s` +
+        (isDemo ? `; secret key (public demo key): ${app.secretKey}` : ''),
+    );
+  }
+  const target = list.find((a) => a.sdkappid === DEMO_APP.sdkappid) ?? list[0];
+  if (target) {
+    const identifier = target.admins[0]!;
+    const usersig = signUserSig({
+      sdkappid: target.sdkappid,
+      secretKey: target.secretKey,
+      identifier,
+      nowSeconds: Math.floor(nowMs / 1000),
+    });
+    const query = new URLSearchParams({
+      sdkappid: String(target.sdkappid),
+      identifier,
+      usersig,
+      random: String(Math.floor(Math.random() * 2 ** 32)),
+      contenttype: 'json',
+    });
+    lines.push(`try it (UserSig valid for 24 h):`);
+    lines.push(
+      `  curl -sS${cmd.https ? ' -k' : ''} -X POST ${shellQuote(`${url}/${GETAPPINFO_PATH}?${query}`)} ` +
+        `-H 'Content-Type: application/json' -d '{}'`,
+    );
+  }
+  return lines;
+}
+
+async function serve(cmd: ServeCommand, output: CliOutput): Promise<CliResult> {
+  const apps = cmd.config?.apps;
+  const options: ServerOptions = {
+    ...cmd.config,
+    ...(cmd.seed !== undefined ? { seed: cmd.seed } : {}),
+    ...(cmd.now !== undefined ? { now: () => cmd.now! } : {}),
+    logger: cmd.logLevel === 'silent' ? false : { level: cmd.logLevel },
+  };
+  if (cmd.https === 'self-signed') options.https = await selfSignedCertificate();
+  else if (cmd.https) options.https = cmd.https;
+  let server: StartedServer;
+  try {
+    server = await startServer({ ...options, host: cmd.host, port: cmd.port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliUsageError(`port ${cmd.port} on ${cmd.host} is already in use`);
+    if (code === 'EACCES') throw new CliUsageError(`no permission to listen on ${cmd.host}:${cmd.port}`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      throw new CliUsageError(`cannot listen on host ${cmd.host} (${code})`);
+    }
+    if (code === 'TIMOCK_INVALID_OPTIONS') {
+      const where = cmd.configPath ? `config file ${cmd.configPath}: ` : '';
+      throw new CliUsageError(`${where}${(error as { issues: string[] }).issues.join('; ')}`);
+    }
+    throw error;
+  }
+  try {
+    for (const line of banner(cmd, server.url, apps, cmd.now ?? Date.now())) output.out(line);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  return { server };
+}
+
+/** Runs one command. Usage and configuration problems surface as {@link CliUsageError}. */
+export async function runCommand(cmd: Command, output: CliOutput): Promise<CliResult> {
+  switch (cmd.kind) {
+    case 'help':
+      output.out(HELP);
+      return { exitCode: 0 };
+    case 'version':
+      output.out(packageVersion());
+      return { exitCode: 0 };
+    case 'openapi':
+      output.out(JSON.stringify(buildOpenApiDocument(), null, 2));
+      return { exitCode: 0 };
+    case 'usersig':
+      output.out(
+        signUserSig({
+          sdkappid: cmd.sdkappid,
+          secretKey: cmd.secretKey,
+          identifier: cmd.identifier,
+          expireSeconds: cmd.expire,
+        }),
+      );
+      return { exitCode: 0 };
+    case 'serve':
+      return serve(cmd, output);
+  }
+}
+
+/**
+ * The whole CLI except the process glue: parses, runs, and turns every failure into one stderr line
+ * (exit 2 for usage and configuration problems, 1 for anything unexpected), never a stack trace.
+ */
+export async function main(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  output: CliOutput,
+): Promise<CliResult> {
+  try {
+    return await runCommand(parseCommand(argv, env), output);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      output.err(`timock: ${error.message.replace(/\s*\n\s*/g, ' ')}`);
+      return { exitCode: 2 };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    output.err(`timock: unexpected error: ${message.split('\n')[0]}`);
+    return { exitCode: 1 };
+  }
+}

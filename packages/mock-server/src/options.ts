@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/**
+ * The built-in demo app, served when no `apps` are configured.
+ *
+ * Its secret key is **public** (printed at start-up and in the README): use it only against the fake.
+ */
+export const DEMO_APP = {
+  sdkappid: 1400000000,
+  secretKey: '4bd5f421d42f92390a839616f68545c92c4c4b55efc8d62ca74d17b130b81ed9',
+  admins: ['administrator'],
+  appName: 'timock demo app',
+  company: 'timock',
+  rateLimitPerSecond: 200,
+} as const;
+
+/**
+ * One app the fake serves. `rateLimitPerSecond` defaults to 200 (the vendor's documented limit);
+ * `appName` and `company` default to names generated from (seed, sdkappid).
+ */
+export const AppConfigSchema = z.strictObject({
+  /** The SDKAppID: a positive integer of at most 16 digits. */
+  sdkappid: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  /** The app's secret key as the console shows it (the HMAC key is its UTF-8 bytes). */
+  secretKey: z.string().min(1),
+  /** The admin identifiers allowed to call the API. */
+  admins: z.array(z.string().min(1)).min(1).readonly(),
+  /** `AppName` in the answers. */
+  appName: z.string().optional(),
+  /** `Company` in the answers. */
+  company: z.string().optional(),
+  /** Accepted calls per sliding second; default 200. */
+  rateLimitPerSecond: z.number().int().positive().max(1_000_000).default(200),
+});
+
+/** An app as configured (input): `rateLimitPerSecond`, `appName` and `company` may be omitted. */
+export type AppConfig = z.input<typeof AppConfigSchema>;
+
+/** An app after validation: `rateLimitPerSecond` filled in. */
+export type ResolvedAppConfig = z.output<typeof AppConfigSchema>;
+
+/** The Fastify `logger` option accepted by the fake: `false`, `true` or a pino options object. */
+export type LoggerOption = boolean | Record<string, unknown>;
+
+/** TLS material for HTTPS: PEM strings or buffers. */
+export interface HttpsOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
+}
+
+const isFunction = (v: unknown): v is () => number => typeof v === 'function';
+const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
+
+/**
+ * The options of {@link buildServer}, validated once at the edge. Every field is optional.
+ *
+ * | option | default | meaning |
+ * |---|---|---|
+ * | `apps` | `[DEMO_APP]` | the apps served; a duplicate `sdkappid` is an error |
+ * | `seed` | `42` | seeds the generated data (0..2^32-1) |
+ * | `now` | `Date.now` | the clock, epoch milliseconds |
+ * | `bodyLimit` | `65536` | largest accepted body, bytes; larger bodies answer 130001 |
+ * | `logger` | `false` | Fastify's logger option (`true` or pino options) |
+ * | `sigCacheSize` | `10000` | verified-UserSig cache entries |
+ * | `answerCacheSize` | `256` | serialized-answer cache entries |
+ * | `https` | none | `{ key, cert }` to serve HTTPS |
+ */
+export const ServerOptionsSchema = z.strictObject({
+  apps: z
+    .array(AppConfigSchema)
+    .readonly()
+    .default(() => [{ ...DEMO_APP }])
+    .superRefine((apps, ctx) => {
+      const seen = new Set<number>();
+      apps.forEach((app, i) => {
+        if (seen.has(app.sdkappid)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'sdkappid'],
+            message: `duplicate sdkappid ${app.sdkappid}`,
+          });
+        }
+        seen.add(app.sdkappid);
+      });
+    }),
+  seed: z.number().int().min(0).max(0xffffffff).default(42),
+  now: z
+    .custom<() => number>(isFunction, 'now must be a function returning epoch milliseconds')
+    .default(() => Date.now),
+  bodyLimit: z.number().int().positive().default(65536),
+  logger: z.union([z.boolean(), z.record(z.string(), z.unknown())]).default(false),
+  sigCacheSize: z.number().int().positive().default(10_000),
+  answerCacheSize: z.number().int().positive().default(256),
+  https: z.strictObject({ key: pem, cert: pem }).optional(),
+});
+
+/** The options of {@link buildServer} as a caller writes them (everything optional). */
+export type ServerOptions = z.input<typeof ServerOptionsSchema>;
+
+/** The options after validation, defaults filled in: what the server's inner code receives. */
+export type ResolvedServerOptions = z.output<typeof ServerOptionsSchema>;
+
+/** Thrown by {@link resolveServerOptions} when the options are invalid; `issues` lists every problem. */
+export class InvalidOptionsError extends Error {
+  override readonly name = 'InvalidOptionsError';
+  /** Always `TIMOCK_INVALID_OPTIONS`. */
+  readonly code = 'TIMOCK_INVALID_OPTIONS';
+  /** One readable line per problem, e.g. `apps.1.sdkappid: duplicate sdkappid 1400000000`. */
+  readonly issues: readonly string[];
+  constructor(issues: readonly string[], options?: { cause?: unknown }) {
+    super(`invalid timock options: ${issues.join('; ')}`, options);
+    this.issues = issues;
+  }
+}
+
+/**
+ * Validates server options and fills in defaults.
+ *
+ * @throws {@link InvalidOptionsError} listing every problem.
+ */
+export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
+  const parsed = ServerOptionsSchema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) =>
+    i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message,
+  );
+  throw new InvalidOptionsError(issues, { cause: parsed.error });
+}

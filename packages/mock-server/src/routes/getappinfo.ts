@@ -1,0 +1,151 @@
+import { type ErrorCode, GETAPPINFO_PATH, MAX_RANDOM } from '@timock/schema';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { failureBody, fieldMask } from '../envelope.js';
+import type { AppRegistry, AppState } from '../registry.js';
+import { beijingDayNumber } from '../time.js';
+import { inspectUserSig, verdictAt } from '../usersig.js';
+
+/** What the server learns about one request as it goes (for the log line and, later, the journal). */
+export interface RequestState {
+  /** The `sdkappid` query value as sent (when it is a single value). */
+  sdkappid: string | undefined;
+  /** The `identifier` query value as sent (when it is a single value). */
+  identifier: string | undefined;
+  /** The answer's `ErrorCode` (0 = success); `undefined` until answered. */
+  code: number | undefined;
+  /** The app, once found and authorised. */
+  app: AppState | undefined;
+  /** The clock reading for this request, epoch ms. */
+  nowMs: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** timock's per-request state; `null` before the route's first hook runs. */
+    timock: RequestState | null;
+  }
+}
+
+/** The collaborators of the route. */
+export interface GetAppInfoDeps {
+  registry: AppRegistry;
+  now: () => number;
+}
+
+const SDKAPPID = /^[1-9]\d{0,15}$/;
+const RANDOM = /^\d{1,10}$/;
+
+const single = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** A fresh {@link RequestState} for a request, with the query's `sdkappid` and `identifier` (for logging). */
+export function newRequestState(query: unknown, nowMs: number): RequestState {
+  const q = (query ?? {}) as Record<string, unknown>;
+  return {
+    sdkappid: single(q.sdkappid),
+    identifier: single(q.identifier),
+    code: undefined,
+    app: undefined,
+    nowMs,
+  };
+}
+
+/** Sends a failure envelope from the catalogue (HTTP 200, `application/json`). */
+export function sendFailure(request: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply {
+  if (request.timock) request.timock.code = code;
+  return reply.code(200).header('content-type', 'application/json').send(failureBody(code));
+}
+
+/**
+ * Runs the query-string checks of the behaviour table, in order, before the body is read: method
+ * (60002), `contenttype`/`random` (60002), `sdkappid` missing (60012), not numeric or unknown (70020),
+ * rate limit (60007), UserSig (70002/70003/70014/70013/70001/70009), admin (60010).
+ *
+ * @returns the app when every check passes, else the failing code
+ */
+export function authorize(
+  method: string,
+  query: Readonly<Record<string, unknown>>,
+  nowMs: number,
+  registry: AppRegistry,
+): AppState | ErrorCode {
+  if (method !== 'POST') return 60002;
+  if (query.contenttype !== 'json') return 60002;
+  const random = single(query.random);
+  if (random === undefined || !RANDOM.test(random) || Number(random) > MAX_RANDOM) return 60002;
+  const rawAppId = query.sdkappid;
+  if (rawAppId === undefined || rawAppId === '') return 60012;
+  const sdkappid = single(rawAppId);
+  if (sdkappid === undefined || !SDKAPPID.test(sdkappid)) return 70020;
+  const app = registry.get(Number(sdkappid));
+  if (app === undefined) return 70020;
+  if (!app.limiter.tryAcquire(nowMs)) return 60007;
+  const usersig = single(query.usersig);
+  if (usersig === undefined || usersig === '') return 70002;
+  const identifier = single(query.identifier) ?? '';
+  const key = `${identifier}\n${usersig}`;
+  let inspection = app.sigCache.get(key);
+  if (inspection === undefined) {
+    inspection = inspectUserSig(usersig, {
+      sdkappid: app.config.sdkappid,
+      identifier,
+      secretKey: app.config.secretKey,
+    });
+    app.sigCache.set(key, inspection);
+  }
+  const verdict = verdictAt(inspection, Math.floor(nowMs / 1000));
+  if (!verdict.ok) return verdict.code;
+  if (!app.admins.has(identifier)) return 60010;
+  return app;
+}
+
+/**
+ * Reads the request body (a raw Buffer from the server's catch-all parser) as the `RequestField`
+ * field set: not JSON, not an object, or `RequestField` not an array of strings gives `undefined` (130001).
+ */
+export function parseRequestField(body: unknown): string[] | null | undefined {
+  if (!Buffer.isBuffer(body) || body.length === 0) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  if (!Object.hasOwn(parsed, 'RequestField')) return null;
+  const list = (parsed as { RequestField: unknown }).RequestField;
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) return undefined;
+  return list;
+}
+
+/**
+ * Registers `/v4/openconfigsvr/getappinfo` for every method. The query checks run in the route's
+ * `onRequest` hook (so a refused request never has its body read); the handler only parses the body
+ * and looks up the cached answer.
+ */
+export function registerGetAppInfo(server: FastifyInstance, deps: GetAppInfoDeps): void {
+  const { registry, now } = deps;
+  server.route({
+    method: server.supportedMethods,
+    url: `/${GETAPPINFO_PATH}`,
+    onRequest: (request, reply, done) => {
+      const query = request.query as Record<string, unknown>;
+      const state = newRequestState(query, now());
+      request.timock = state;
+      const result = authorize(request.method, query, state.nowMs, registry);
+      if (typeof result === 'number') {
+        sendFailure(request, reply, result);
+        return;
+      }
+      state.app = result;
+      done();
+    },
+    handler: (request, reply) => {
+      const state = request.timock!;
+      const fields = parseRequestField(request.body);
+      if (fields === undefined) return sendFailure(request, reply, 130001);
+      state.code = 0;
+      const body = state.app!.answer(beijingDayNumber(state.nowMs), fieldMask(fields ?? undefined));
+      return reply.code(200).header('content-type', 'application/json').send(body);
+    },
+  });
+}
