@@ -93,8 +93,8 @@ function seen(opts: MockInterceptor.MockResponseCallbackOptions): SeenRequest {
   const [path = '', rawQuery = ''] = opts.path.split('?');
   const headers: Record<string, string> = {};
   const h = opts.headers;
-  if (h instanceof Headers) h.forEach((v, k) => (headers[k] = v));
-  else if (h) for (const [k, v] of Object.entries(h)) headers[k.toLowerCase()] = String(v);
+  const entries = h instanceof Headers ? [...h.entries()] : Object.entries(h ?? {});
+  for (const [k, v] of entries) headers[k.toLowerCase()] = String(v);
   return {
     origin: opts.origin,
     path,
