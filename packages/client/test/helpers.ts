@@ -6,7 +6,7 @@ import {
   UserSigDocumentSchema,
   userSigContent,
 } from '@timock/schema';
-import { MockAgent, type MockInterceptor } from 'undici';
+import { MockAgent } from 'undici';
 import type { Sleep } from '../src/options.js';
 
 /** The demo app of the reference and of `@timock/mock-server`. */
@@ -87,9 +87,20 @@ export interface SeenRequest {
   rawQuery: string;
   headers: Record<string, string>;
   body: string;
+  /** The clock's time when the request reached the fake (with `scriptedAgent`'s `now`). */
+  at: number;
 }
 
-function seen(opts: MockInterceptor.MockResponseCallbackOptions): SeenRequest {
+/** What a MockAgent reply callback receives (undici does not export the type from its entry). */
+interface ReplyOptions {
+  path: string;
+  method: string;
+  headers?: Headers | Record<string, string>;
+  origin?: string;
+  body?: unknown;
+}
+
+function seen(opts: ReplyOptions, at: number): SeenRequest {
   const [path = '', rawQuery = ''] = opts.path.split('?');
   const headers: Record<string, string> = {};
   const h = opts.headers;
@@ -103,6 +114,7 @@ function seen(opts: MockInterceptor.MockResponseCallbackOptions): SeenRequest {
     rawQuery,
     headers,
     body: typeof opts.body === 'string' ? opts.body : String(opts.body),
+    at,
   };
 }
 
@@ -114,9 +126,9 @@ export interface Answer {
 
 /**
  * A `MockAgent` (no network) for `origin` that records each request and answers from `answers` in
- * order, repeating the last one.
+ * order, repeating the last one. `now` stamps each request's arrival.
  */
-export function scriptedAgent(answers: Answer[], origin = CHINA) {
+export function scriptedAgent(answers: Answer[], origin = CHINA, now: () => number = Date.now) {
   const agent = new MockAgent();
   agent.disableNetConnect();
   const requests: SeenRequest[] = [];
@@ -124,7 +136,7 @@ export function scriptedAgent(answers: Answer[], origin = CHINA) {
     .get(origin)
     .intercept({ path: (p) => p.startsWith(PATH), method: 'POST' })
     .reply((opts) => {
-      requests.push(seen(opts));
+      requests.push(seen(opts, now()));
       const a = answers[Math.min(requests.length - 1, answers.length - 1)] as Answer;
       return {
         statusCode: a.status ?? 200,
