@@ -1,0 +1,81 @@
+import { Api } from 'tls-sig-api-v2';
+
+/** What {@link signUserSig} needs. */
+export interface SignUserSigParams {
+  sdkappid: number;
+  /** The app's secret key, as the console shows it. */
+  secretKey: string;
+  /** The admin account to sign for. */
+  identifier: string;
+  /** Lifetime of the UserSig, in seconds. */
+  lifetimeSeconds: number;
+  /** The signing time, in milliseconds since the Unix epoch (`TLS.time` is its whole seconds). */
+  nowMs: number;
+}
+
+/**
+ * Signs a UserSig with the vendor's official `tls-sig-api-v2` package, at the given time.
+ *
+ * The package reads the clock from `Date.now()` and takes no time parameter. To honour an injected
+ * clock, `Date.now` is swapped for the duration of this one synchronous call and restored in `finally`;
+ * no other JavaScript can run in between, so nothing else ever observes the swap.
+ *
+ * @example
+ * const sig = signUserSig({ sdkappid: 1400000000, secretKey, identifier: 'administrator', lifetimeSeconds: 86400, nowMs: Date.now() });
+ */
+export function signUserSig(params: SignUserSigParams): string {
+  const api = new Api(params.sdkappid, params.secretKey);
+  const realNow = Date.now;
+  Date.now = () => params.nowMs;
+  try {
+    return api.genUserSig(params.identifier, params.lifetimeSeconds);
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+/** A source of UserSigs: returns one that is valid now. */
+export type UserSigSource = () => string;
+
+/** What {@link createUserSigSource} needs. */
+export interface UserSigSourceOptions {
+  sdkappid: number;
+  identifier: string;
+  /** Sign with this key... */
+  secretKey?: string | undefined;
+  /** ...or always use this fixed UserSig. */
+  userSig?: string | undefined;
+  /** Lifetime of each signed UserSig, in seconds. */
+  lifetimeSeconds: number;
+  /** The clock, in milliseconds since the Unix epoch. */
+  now: () => number;
+}
+
+/**
+ * A UserSig source. With a fixed `userSig`, returns it. With a `secretKey`, signs once and reuses the
+ * UserSig until less than 10% of its lifetime is left, then signs a new one.
+ */
+export function createUserSigSource(options: UserSigSourceOptions): UserSigSource {
+  const { secretKey, userSig } = options;
+  if (secretKey === undefined) {
+    if (userSig === undefined) throw new TypeError('either secretKey or userSig is required');
+    return () => userSig;
+  }
+  const lifetimeMs = options.lifetimeSeconds * 1000;
+  let current: { sig: string; expiresAtMs: number } | undefined;
+  return () => {
+    const nowMs = options.now();
+    if (current === undefined || current.expiresAtMs - nowMs < lifetimeMs / 10) {
+      const sig = signUserSig({
+        sdkappid: options.sdkappid,
+        secretKey,
+        identifier: options.identifier,
+        lifetimeSeconds: options.lifetimeSeconds,
+        nowMs,
+      });
+      // TLS.time is the whole second of signing; the server counts the lifetime from it.
+      current = { sig, expiresAtMs: Math.floor(nowMs / 1000) * 1000 + lifetimeMs };
+    }
+    return current.sig;
+  };
+}
