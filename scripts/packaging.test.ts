@@ -19,7 +19,8 @@ const libraries = ['@timock/schema', '@timock/client'];
 /** Runs pnpm the way the current run was started (`pnpm test` sets npm_execpath), else through npx. */
 function pnpm(args: string[], cwd: string): string {
   const execPath = process.env.npm_execpath;
-  if (execPath?.includes('pnpm')) return execFileSync(process.execPath, [execPath, ...args], { cwd, encoding: 'utf8' });
+  if (execPath?.includes('pnpm'))
+    return execFileSync(process.execPath, [execPath, ...args], { cwd, encoding: 'utf8' });
   return execFileSync('npx', ['-y', 'pnpm@10', ...args], { cwd, encoding: 'utf8' });
 }
 
@@ -43,7 +44,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe.each(packages.map((p) => `@timock/${p}`))('%s tarball', (name) => {
   it('passes publint', async () => {
     const tarball = readFileSync(tarballs.get(name)!);
-    const data = tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength) as ArrayBuffer;
+    const data = tarball.buffer.slice(
+      tarball.byteOffset,
+      tarball.byteOffset + tarball.byteLength,
+    ) as ArrayBuffer;
     const { messages, pkg } = await publint({ pack: { tarball: data }, level: 'suggestion' });
     expect(messages.map((m) => formatMessage(m, pkg))).toEqual([]);
   });
@@ -56,9 +60,15 @@ describe.each(packages.map((p) => `@timock/${p}`))('%s tarball', (name) => {
   });
 
   it('ships no workspace: ranges and only dist', () => {
-    const listing = execFileSync('tar', ['-tzf', tarballs.get(name)!], { encoding: 'utf8' }).trim().split('\n');
-    expect(listing.filter((f) => !/^package\/(dist\/|package\.json$|README\.md$|LICENSE$)/.test(f))).toEqual([]);
-    const manifest = execFileSync('tar', ['-xzOf', tarballs.get(name)!, 'package/package.json'], { encoding: 'utf8' });
+    const listing = execFileSync('tar', ['-tzf', tarballs.get(name)!], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    expect(listing.filter((f) => !/^package\/(dist\/|package\.json$|README\.md$|LICENSE$)/.test(f))).toEqual(
+      [],
+    );
+    const manifest = execFileSync('tar', ['-xzOf', tarballs.get(name)!, 'package/package.json'], {
+      encoding: 'utf8',
+    });
     expect(manifest).not.toContain('workspace:');
   });
 });
@@ -70,20 +80,39 @@ describe('the libraries installed from their tarballs', () => {
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
     execFileSync(
       'npm',
-      ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...libraries.map((n) => tarballs.get(n)!)],
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        '--loglevel=error',
+        ...libraries.map((n) => tarballs.get(n)!),
+      ],
       { cwd: app, stdio: 'pipe' },
     );
   });
 
   it.each(libraries)('%s loads with import and with require', (name) => {
-    const esm = execFileSync(process.execPath, ['--input-type=module', '-e', `import * as m from '${name}'; console.log(Object.keys(m).sort().join(','))`], {
-      cwd: app,
-      encoding: 'utf8',
-    });
-    const cjs = execFileSync(process.execPath, ['-e', `console.log(Object.keys(require('${name}')).sort().join(','))`], {
-      cwd: app,
-      encoding: 'utf8',
-    });
+    const esm = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import * as m from '${name}'; console.log(Object.keys(m).sort().join(','))`,
+      ],
+      {
+        cwd: app,
+        encoding: 'utf8',
+      },
+    );
+    const cjs = execFileSync(
+      process.execPath,
+      ['-e', `console.log(Object.keys(require('${name}')).sort().join(','))`],
+      {
+        cwd: app,
+        encoding: 'utf8',
+      },
+    );
     expect(esm.trim().length).toBeGreaterThan(0);
     expect(cjs.trim()).toBe(esm.trim());
   });
@@ -91,7 +120,10 @@ describe('the libraries installed from their tarballs', () => {
   it('serves the OpenAPI document as @timock/schema/openapi.json', () => {
     const out = execFileSync(
       process.execPath,
-      ['-e', `const d = require('@timock/schema/openapi.json'); console.log(d.openapi, Object.keys(d.paths).join())`],
+      [
+        '-e',
+        `const d = require('@timock/schema/openapi.json'); console.log(d.openapi, Object.keys(d.paths).join())`,
+      ],
       { cwd: app, encoding: 'utf8' },
     );
     expect(out.trim()).toBe('3.1.0 /v4/openconfigsvr/getappinfo');

@@ -8,7 +8,9 @@ import { formatPretty, runContract } from '../src/index.js';
 const env = process.env;
 const configured = Boolean(env.TIM_SDKAPPID && (env.TIM_SECRET_KEY || env.TIM_USERSIG) && env.TIM_IDENTIFIER);
 if (!configured) {
-  console.info('real endpoint contract: skipped (set TIM_SDKAPPID, TIM_SECRET_KEY or TIM_USERSIG, and TIM_IDENTIFIER to run it)');
+  console.info(
+    'real endpoint contract: skipped (set TIM_SDKAPPID, TIM_SECRET_KEY or TIM_USERSIG, and TIM_IDENTIFIER to run it)',
+  );
 }
 
 describe.skipIf(!configured)('the real endpoint', () => {

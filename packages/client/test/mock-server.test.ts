@@ -1,16 +1,10 @@
 /**
  * Integration tests against the real fake, `@timock/mock-server`, started in-process on port 0.
- *
- * The mock server is built in parallel (its own issue). Until its `startServer` and `DEMO_APP` exist,
- * this file skips itself; once they land, it runs. The API it expects is written down below as
- * `ExpectedMockServer`; after the merge, replace the namespace import and cast by a direct
- * `import { DEMO_APP, startServer } from '@timock/mock-server'` so that the compiler checks it.
  */
-import * as mockServer from '@timock/mock-server';
+import { type AppConfig, DEMO_APP, startServer } from '@timock/mock-server';
 import { FIELD_NAMES } from '@timock/schema';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeClock } from '../test/helpers.js';
 import {
   createClient,
   isAuthError,
@@ -18,39 +12,14 @@ import {
   type Sleep,
   signUserSig,
   type TimClient,
-} from './index.js';
+} from '../src/index.js';
+import { fakeClock } from './helpers.js';
 
-/** An app of the fake. */
-interface MockApp {
-  sdkappid: number;
-  secretKey: string;
-  admins: string[];
-  appName: string;
-  company: string;
-  rateLimitPerSecond: number;
-}
-
-/** What this file expects `@timock/mock-server` to export. */
-interface ExpectedMockServer {
-  startServer(options?: {
-    apps?: MockApp[];
-    seed?: number;
-    now?: () => number;
-    port?: number;
-    host?: string;
-  }): Promise<{ url: string; server: unknown; close(): Promise<void> }>;
-  DEMO_APP: MockApp;
-}
-
-const mock = mockServer as Partial<ExpectedMockServer>;
-const available = typeof mock.startServer === 'function' && mock.DEMO_APP !== undefined;
-
-describe.skipIf(!available)('against @timock/mock-server', () => {
-  const { startServer, DEMO_APP } = mock as ExpectedMockServer;
-  const start = (options: Parameters<ExpectedMockServer['startServer']>[0] = {}) =>
+describe('against @timock/mock-server', () => {
+  const start = (options: Parameters<typeof startServer>[0] = {}) =>
     startServer({ host: '127.0.0.1', port: 0, seed: 1, ...options });
 
-  let server: Awaited<ReturnType<ExpectedMockServer['startServer']>>;
+  let server: Awaited<ReturnType<typeof startServer>>;
   const clients: TimClient[] = [];
   const client = (options: Partial<Parameters<typeof createClient>[0]> = {}) => {
     const c = createClient({
@@ -123,7 +92,7 @@ describe.skipIf(!available)('against @timock/mock-server', () => {
 
   it('retries 60007 until the next second lets the call through', async () => {
     const clock = fakeClock(Date.now());
-    const app: MockApp = { ...DEMO_APP, sdkappid: 1400000077, rateLimitPerSecond: 5 };
+    const app: AppConfig = { ...DEMO_APP, sdkappid: 1400000077, rateLimitPerSecond: 5 };
     const limited = await start({ apps: [app], now: clock.now });
     try {
       const options = {
