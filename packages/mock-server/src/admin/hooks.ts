@@ -1,6 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import { ADMIN_PREFIX, ADMIN_TOKEN_HEADER, FAULT_HEADER } from '@timock/schema';
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  RouteHandlerMethod,
+} from 'fastify';
 import { fieldMask } from '../envelope.js';
 import { newRequestState, parseRequestField, sendFailure } from '../routes/getappinfo.js';
 import { type AdminAccess, mayOverride } from './access.js';
@@ -32,9 +38,10 @@ const queryOf = (request: FastifyRequest) => (request.query ?? {}) as Record<str
 
 /**
  * Hooks the control plane into the server at one place, around the routes: faults before each API
- * route's own checks (and, for rules naming `fields`, once its body is read), the journal after every
- * answer, and cancellation of pending fault delays when the server closes. With no fault in play, the
- * only cost on the request path is a flag test (and a header lookup when the header is allowed).
+ * route's own checks (and, for rules naming `fields`, before its handler, once the body is read), the
+ * journal when the answer is sent, and cancellation of pending fault delays when the server closes.
+ * With no fault in play, the request path pays a flag test (and a header lookup when the header is
+ * allowed) and an O(1) journal write.
  *
  * @param access - who may use the per-request fault header; `undefined` ignores the header (admin API off)
  */
@@ -49,12 +56,10 @@ export function attachControlPlane(
   server.decorate('timock', plane as MockControls);
   server.decorateRequest('timockFault', null);
 
-  /** Writes the journal entry of a request whose answer never reaches `onResponse`. */
-  const journalNow = (request: FastifyRequest, reply: FastifyReply, status: number) => {
+  /** Writes the journal entry of a dropped request (it never sends an answer). */
+  const journalDrop = (request: FastifyRequest, reply: FastifyReply) => {
     const state = request.timock;
-    if (state === null) return;
-    journal.write(state, request.method, status, reply.elapsedTime, request.timockFault);
-    request.timock = null;
+    if (state !== null) journal.write(state, request.method, 0, reply.elapsedTime, request.timockFault);
   };
 
   /** Lets the route answer, then sends only the first half of the body and destroys the connection. */
@@ -62,7 +67,6 @@ export function attachControlPlane(
     const res = reply.raw;
     res.end = ((chunk?: unknown) => {
       const body = Buffer.isBuffer(chunk) ? chunk : Buffer.from(typeof chunk === 'string' ? chunk : '');
-      journalNow(request, reply, res.statusCode);
       res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.destroy());
       return res;
     }) as typeof res.end;
@@ -76,7 +80,7 @@ export function attachControlPlane(
   ) => {
     if (action.drop) {
       reply.hijack();
-      journalNow(request, reply, 0);
+      journalDrop(request, reply);
       request.raw.destroy();
     } else if (action.errorCode !== undefined) {
       sendFailure(request, reply, action.errorCode);
@@ -116,11 +120,11 @@ export function attachControlPlane(
     return parseFaultHeader(Array.isArray(raw) ? raw.join(',') : raw);
   };
 
-  const beforeRoute =
-    (path: string): Hook =>
-    (request, reply, done) => {
-      if (!rules.armed && (access === undefined || request.headers[FAULT_HEADER] === undefined))
-        return done();
+  /** The fault check before the route's own first `onRequest` step (`next`), or alone. */
+  const beforeRoute = (path: string, next: Hook | undefined): Hook =>
+    function faultsBeforeRoute(this: unknown, request, reply, done) {
+      const go = next === undefined ? done : () => next.call(this, request, reply, done);
+      if (!rules.armed && (access === undefined || request.headers[FAULT_HEADER] === undefined)) return go();
       const fromHeader = headerAction(request);
       if (typeof fromHeader === 'string') {
         request.timock = newRequestState(request.query, clock.now());
@@ -129,39 +133,45 @@ export function attachControlPlane(
       }
       const q = queryOf(request);
       const action = fromHeader ?? rules.fire({ sdkappid: q.sdkappid, identifier: q.identifier, path });
-      if (action === undefined) return done();
-      perform(request, reply, action, done);
+      if (action === undefined) return go();
+      perform(request, reply, action, go);
     };
 
-  const afterBody =
-    (path: string): Hook =>
-    (request, reply, done) => {
-      if (!rules.armedForBody || request.timockFault !== null) return done();
+  /** The check of rules naming `fields`, once the body is read, before the route's handler. */
+  const afterBody = (path: string, handler: RouteHandlerMethod): RouteHandlerMethod =>
+    function faultsAfterBody(this: FastifyInstance, request, reply) {
+      if (!rules.armedForBody || request.timockFault !== null) return handler.call(this, request, reply);
       const fields = parseRequestField(request.body);
-      if (fields === undefined) return done();
       const q = queryOf(request);
-      const target = {
-        sdkappid: q.sdkappid,
-        identifier: q.identifier,
-        path,
-        fields: fieldMask(fields ?? undefined),
-      };
-      const action = rules.fire(target);
-      if (action === undefined) return done();
-      perform(request, reply, action, done);
+      const action =
+        fields === undefined
+          ? undefined
+          : rules.fire({
+              sdkappid: q.sdkappid,
+              identifier: q.identifier,
+              path,
+              fields: fieldMask(fields ?? undefined),
+            });
+      if (action === undefined) return handler.call(this, request, reply);
+      perform(request, reply, action, () => void handler.call(this, request, reply));
     };
 
+  // Each API route gets the fault checks wrapped around its first step and its handler (cheaper on the
+  // hot path than extra hooks), so the journal and faults never touch the admin routes.
   server.addHook('onRoute', (route) => {
     if (route.url.startsWith(ADMIN_PREFIX)) return;
-    route.onRequest = [beforeRoute(route.url), ...asArray(route.onRequest)];
-    route.preHandler = [...asArray(route.preHandler), afterBody(route.url)];
+    const [first, ...rest] = asArray(route.onRequest) as Hook[];
+    route.onRequest = [beforeRoute(route.url, first), ...rest];
+    route.handler = afterBody(route.url, route.handler);
   });
 
-  server.addHook('onResponse', (request, reply, done) => {
+  // The journal writes when the answer is sent (an onResponse hook would make Fastify listen to every
+  // response's events, a cost on each request); latency is measured up to that point.
+  server.addHook('onSend', (request, reply, payload, done) => {
     const state = request.timock;
     if (state !== null)
       journal.write(state, request.method, reply.statusCode, reply.elapsedTime, request.timockFault);
-    done();
+    done(null, payload);
   });
 
   server.addHook('preClose', (done) => {
