@@ -63,7 +63,7 @@ export function attachControlPlane(
   };
 
   /** Lets the route answer, then sends only the first half of the body and destroys the connection. */
-  const truncate = (request: FastifyRequest, reply: FastifyReply) => {
+  const truncate = (reply: FastifyReply) => {
     const res = reply.raw;
     res.end = ((chunk?: unknown) => {
       const body = Buffer.isBuffer(chunk) ? chunk : Buffer.from(typeof chunk === 'string' ? chunk : '');
@@ -90,7 +90,7 @@ export function attachControlPlane(
         .header('content-type', 'text/html; charset=utf-8')
         .send(gatewayPage(action.httpStatus));
     } else {
-      if (action.truncate) truncate(request, reply);
+      if (action.truncate) truncate(reply);
       done();
     }
   };
