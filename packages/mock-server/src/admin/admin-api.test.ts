@@ -164,7 +164,9 @@ describe('faults through the admin API', () => {
 });
 
 describe('the journal', () => {
-  it('stays within its bound under 10,000 requests and never holds a UserSig or key', async () => {
+  it('stays within its bound under 10,000 requests and never holds a UserSig or key', {
+    timeout: 60_000,
+  }, async () => {
     const { server, admin, call } = setup({
       apps: [{ ...DEMO_APP, rateLimitPerSecond: 1_000_000 }, APP2],
       journalSize: 500,
