@@ -64,6 +64,7 @@ const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
  * | `sigCacheSize` | `10000` | verified-UserSig cache entries |
  * | `answerCacheSize` | `256` | serialized-answer cache entries |
  * | `https` | none | `{ key, cert }` to serve HTTPS |
+ * | `docs` | `true` | serve `/openapi.json` and the API reference page `/docs` |
  */
 export const ServerOptionsSchema = z.strictObject({
   apps: z
@@ -92,6 +93,7 @@ export const ServerOptionsSchema = z.strictObject({
   sigCacheSize: z.number().int().positive().default(10_000),
   answerCacheSize: z.number().int().positive().default(256),
   https: z.strictObject({ key: pem, cert: pem }).optional(),
+  docs: z.boolean().default(true),
 });
 
 /** The options of {@link buildServer} as a caller writes them (everything optional). */
