@@ -57,7 +57,7 @@ describe.skipIf(!haveBrowser)('the /docs page in Chromium', () => {
     await operation.locator('button.execute').click();
     const answer = operation.locator('.live-responses-table .response-col_description pre').first();
     await answer.waitFor({ timeout: 20_000 });
-    const text = await answer.innerText();
+    const text = (await answer.textContent()) ?? '';
     const envelope = JSON.parse(text) as { ErrorCode: number; Result: Record<string, string>[] };
     expect(envelope.ErrorCode).toBe(0);
     expect(envelope.Result.length).toBeGreaterThan(0);
