@@ -22,6 +22,7 @@ export {
   generateDays,
   LAUNCH_DATE,
 } from './dataset.js';
+export { DOCS_ROUTE, type DocsContext, OPENAPI_ROUTE, servedOpenApiDocument } from './docs.js';
 export {
   type AppConfig,
   AppConfigSchema,

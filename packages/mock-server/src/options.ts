@@ -48,6 +48,7 @@ const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
  * | `adminToken` | none | require `Authorization: Bearer <token>` on admin calls (else: loopback callers only) |
  * | `journalSize` | `1000` | requests kept in the journal (1..100,000) |
  * | `fixtures` | `[]` | recorded data (`timock record`) served instead of generated data |
+ * | `docs` | `true` | serve `/openapi.json` and the API reference page `/docs` |
  */
 export const ServerOptionsSchema = z.strictObject({
   apps: z
@@ -83,6 +84,7 @@ export const ServerOptionsSchema = z.strictObject({
   sigCacheSize: z.number().int().positive().default(10_000),
   answerCacheSize: z.number().int().positive().default(256),
   https: z.strictObject({ key: pem, cert: pem }).optional(),
+  docs: z.boolean().default(true),
 });
 
 /** The options of {@link buildServer} as a caller writes them (everything optional). */

@@ -9,6 +9,7 @@ import Fastify, {
 } from 'fastify';
 import type { MockControls } from './admin/control.js';
 import { installControlPlane } from './admin/install.js';
+import { registerDocs } from './docs.js';
 import { loggerConfig, redactUrl } from './logging.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import { AppRegistry } from './registry.js';
@@ -73,6 +74,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   });
 
   registerGetAppInfo(server, { registry, now });
+  if (opts.docs) registerDocs(server, { apps: opts.apps, now, admin: opts.admin });
 
   if (logging) {
     server.addHook('onResponse', (request, reply, done) => {

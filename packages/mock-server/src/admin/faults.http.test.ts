@@ -96,9 +96,16 @@ describe('connection faults over HTTP', () => {
 });
 
 describe('delays, on an injected timer clock', () => {
-  it('answer after exactly the configured delay, then stop', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  /** A built and ready server (plugins loaded on real timers), then fake timers for the delays. */
+  const ready = async () => {
     const server = buildServer({ now: () => T });
+    await server.ready();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    return server;
+  };
+
+  it('answer after exactly the configured delay, then stop', async () => {
+    const server = await ready();
     server.timock.faults.add({ delayMs: 200, errorCode: 70169, times: 1 });
     let settled = false;
     const answer = server.inject({ method: 'POST', url: path(), payload: '{}' }).then((res) => {
@@ -116,8 +123,7 @@ describe('delays, on an injected timer clock', () => {
   });
 
   it('draw a range from the rule seed and delay a header request', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const server = buildServer({ now: () => T });
+    const server = await ready();
     const spy = vi.spyOn(globalThis, 'setTimeout');
     server.timock.faults.add({ delayMs: [100, 300], seed: 3 });
     const a = server.inject({ method: 'POST', url: path(), payload: '{}' });

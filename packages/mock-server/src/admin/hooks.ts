@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { ADMIN_PREFIX, ADMIN_TOKEN_HEADER, FAULT_HEADER } from '@timock/schema';
+import { ADMIN_TOKEN_HEADER, FAULT_HEADER } from '@timock/schema';
 import type {
   FastifyInstance,
   FastifyReply,
@@ -25,6 +25,9 @@ declare module 'fastify' {
 }
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
+
+/** Where the vendor's API routes live; only they are faulted. */
+const API_PREFIX = '/v4/';
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -156,10 +159,10 @@ export function attachControlPlane(
       perform(request, reply, action, () => void handler.call(this, request, reply));
     };
 
-  // Each API route gets the fault checks wrapped around its first step and its handler (cheaper on the
-  // hot path than extra hooks), so the journal and faults never touch the admin routes.
+  // Each API route (under /v4/) gets the fault checks wrapped around its first step and its handler
+  // (cheaper on the hot path than extra hooks); the admin API and the docs pages are never faulted.
   server.addHook('onRoute', (route) => {
-    if (route.url.startsWith(ADMIN_PREFIX)) return;
+    if (!route.url.startsWith(API_PREFIX)) return;
     const [first, ...rest] = asArray(route.onRequest) as Hook[];
     route.onRequest = [beforeRoute(route.url, first), ...rest];
     route.handler = afterBody(route.url, route.handler);
