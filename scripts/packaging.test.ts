@@ -126,6 +126,7 @@ describe('the libraries installed from their tarballs', () => {
       ],
       { cwd: app, encoding: 'utf8' },
     );
-    expect(out.trim()).toBe('3.1.0 /v4/openconfigsvr/getappinfo');
+    // The API first, then the control plane of the fake (tag `timock admin`).
+    expect(out.trim()).toMatch(/^3\.1\.0 \/v4\/openconfigsvr\/getappinfo,\/__admin\/health,/);
   });
 });
