@@ -78,7 +78,7 @@ export function banner(cmd: ServeCommand, url: string, apps: ServerOptions['apps
       ? 'token required'
       : adminLoopbackOnly(cmd)
         ? 'loopback callers only: set --admin-token to steer it from elsewhere'
-        : 'no token';
+        : 'loopback callers only';
     lines.push(`admin API: ${url}${ADMIN_PREFIX} (${who})`);
   }
   const target = list.find((a) => a.sdkappid === DEMO_APP.sdkappid) ?? list[0];
