@@ -23,6 +23,9 @@ const REDACT_PATHS = [
   'https.key',
   'headers.authorization',
   'req.headers.authorization',
+  'adminToken',
+  '*.adminToken',
+  'req.headers["x-timock-admin-token"]',
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { injectTransport, signedQuery, type TestRequest } from '../../test/support.js';
@@ -89,6 +90,39 @@ describe('access to the admin API', () => {
     expect((await guarded.call({ headers: fault })).status).toBe(200);
     expect((await guarded.call({ headers: { ...fault, 'x-timock-admin-token': 'nope' } })).status).toBe(200);
     expect((await guarded.call({ headers: { ...fault, 'x-timock-admin-token': TOKEN } })).status).toBe(502);
+  });
+
+  it('never logs the token, a UserSig or a key, even at trace level', async () => {
+    let log = '';
+    const stream = new Writable({
+      write(chunk, _encoding, callback) {
+        log += String(chunk);
+        callback();
+      },
+    });
+    const { admin, call } = setup({ adminToken: TOKEN, logger: { level: 'trace', stream } });
+    const bearer = { authorization: `Bearer ${TOKEN}` };
+    await admin('POST', '/faults', { errorCode: 70500, times: 1 }, bearer);
+    await admin(
+      'POST',
+      '/apps',
+      { sdkappid: 1400000009, secretKey: 'added-app-key-0123', admins: ['a'] },
+      bearer,
+    );
+    await admin('GET', '/health', undefined, { authorization: 'Bearer wrong-token-0123' });
+    const query = signedQuery(DEMO_APP, T - 60_000);
+    await call({ query, headers: { 'x-timock-fault': 'code=130011', 'x-timock-admin-token': TOKEN } });
+    await call({ query });
+    expect(log).toContain('request completed');
+    for (const secret of [
+      TOKEN,
+      'wrong-token-0123',
+      query.usersig,
+      DEMO_APP.secretKey,
+      'added-app-key-0123',
+    ]) {
+      expect(log).not.toContain(secret);
+    }
   });
 
   it('answers a bad fault header with 400 and the reason', async () => {
