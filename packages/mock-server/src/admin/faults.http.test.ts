@@ -83,6 +83,16 @@ describe('connection faults over HTTP', () => {
     expect(mock.journal.list()[0]).toMatchObject({ fault: 'header', code: 0, status: 200 });
   });
 
+  it('journals the latency from the route, a fault delay included', async () => {
+    const mock = await start();
+    mock.faults.add({ delayMs: 30, times: 1 });
+    await call(mock);
+    await call(mock);
+    const [delayed, plain] = mock.journal.list();
+    expect(delayed!.latencyMs).toBeGreaterThanOrEqual(29); // timers may fire up to 1 ms early
+    expect(plain!.latencyMs).toBeGreaterThan(0);
+  });
+
   it('cancels pending delays when the server closes', async () => {
     const mock = await start();
     mock.faults.add({ delayMs: 600_000 });

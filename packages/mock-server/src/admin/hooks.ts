@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The id of the fault that fired for this request (`header` for the header), or `null`. */
     timockFault: string | null;
+    /** `performance.now()` when the request reached its API route (0 before), for the journal's latency. */
+    timockStart: number;
   }
   interface FastifyInstance {
     /** The fake's typed controls: faults, journal, clock, data, reset. */
@@ -58,11 +60,15 @@ export function attachControlPlane(
 
   server.decorate('timock', plane as MockControls);
   server.decorateRequest('timockFault', null);
+  server.decorateRequest('timockStart', 0);
+  /** Real ms since the request reached its route (Fastify's own timer runs only when logging). */
+  const latency = (request: FastifyRequest, reply: FastifyReply) =>
+    request.timockStart > 0 ? performance.now() - request.timockStart : reply.elapsedTime;
 
   /** Writes the journal entry of a dropped request (it never sends an answer). */
   const journalDrop = (request: FastifyRequest, reply: FastifyReply) => {
     const state = request.timock;
-    if (state !== null) journal.write(state, request.method, 0, reply.elapsedTime, request.timockFault);
+    if (state !== null) journal.write(state, request.method, 0, latency(request, reply), request.timockFault);
   };
 
   /** Lets the route answer, then sends only the first half of the body and destroys the connection. */
@@ -126,6 +132,7 @@ export function attachControlPlane(
   /** The fault check before the route's own first `onRequest` step (`next`), or alone. */
   const beforeRoute = (path: string, next: Hook | undefined): Hook =>
     function faultsBeforeRoute(this: unknown, request, reply, done) {
+      request.timockStart = performance.now();
       const go = next === undefined ? done : () => next.call(this, request, reply, done);
       if (!rules.armed && (access === undefined || request.headers[FAULT_HEADER] === undefined)) return go();
       const fromHeader = headerAction(request);
@@ -172,8 +179,9 @@ export function attachControlPlane(
   // response's events, a cost on each request); latency is measured up to that point.
   server.addHook('onSend', (request, reply, payload, done) => {
     const state = request.timock;
-    if (state !== null)
-      journal.write(state, request.method, reply.statusCode, reply.elapsedTime, request.timockFault);
+    if (state !== null) {
+      journal.write(state, request.method, reply.statusCode, latency(request, reply), request.timockFault);
+    }
     done(null, payload);
   });
 
