@@ -9,8 +9,10 @@ import Fastify, {
 } from 'fastify';
 import { loggerConfig, redactUrl } from './logging.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
+import { RedisStore } from './redis-store.js';
 import { AppRegistry } from './registry.js';
 import { newRequestState, registerGetAppInfo, sendFailure } from './routes/getappinfo.js';
+import { MemoryStore, type StateStore } from './store.js';
 
 /**
  * Builds the fake getappinfo server. It never listens: call `listen`, use `inject()` in tests, or use
@@ -24,7 +26,6 @@ import { newRequestState, registerGetAppInfo, sendFailure } from './routes/getap
  */
 export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const opts = resolveServerOptions(options);
-  const registry = new AppRegistry(opts.seed, opts.apps, opts);
   const logging = opts.logger !== false;
 
   const fastifyOptions: FastifyServerOptions = {
@@ -43,6 +44,14 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     : Fastify(fastifyOptions)) as unknown as FastifyInstance;
 
   server.decorateRequest('timock', null);
+
+  // Shared state (rate limits) lives in the store: in memory by default, in Redis for replicas.
+  const store: StateStore = opts.redis
+    ? new RedisStore({ ...opts.redis, log: server.log })
+    : new MemoryStore();
+  const registry = new AppRegistry(opts.seed, opts.apps, opts, store);
+  server.addHook('onReady', () => store.open());
+  server.addHook('onClose', () => store.close());
 
   // Every body is read as raw bytes, whatever its content type: the route decides what is valid.
   server.removeAllContentTypeParsers();

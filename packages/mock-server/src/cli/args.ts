@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
-import { ServerOptionsSchema } from '../options.js';
+import { type RedisOptions, RedisOptionsSchema, ServerOptionsSchema } from '../options.js';
 
 /** A problem with the command line, the environment or the config file: one line, exit code 2. */
 export class CliUsageError extends Error {
@@ -27,6 +27,8 @@ export interface ServeCommand {
   configPath: string | undefined;
   https: { cert: string; key: string } | 'self-signed' | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Shared state in Redis, from `--redis`/`--redis-prefix` (the config file's `redis` otherwise). */
+  redis: RedisOptions | undefined;
 }
 
 /** `timock usersig`. */
@@ -53,6 +55,7 @@ export const ConfigFileSchema = ServerOptionsSchema.pick({
   bodyLimit: true,
   sigCacheSize: true,
   answerCacheSize: true,
+  redis: true,
 }).partial();
 
 /** The config file after validation. */
@@ -76,6 +79,10 @@ Serve options (environment variable in brackets):
   --cert FILE         PEM certificate (TIMOCK_CERT)
   --key FILE          PEM private key (TIMOCK_KEY)
   --log-level LEVEL   ${LOG_LEVELS.join('|')} (TIMOCK_LOG_LEVEL, default info)
+  --redis URL         share rate limits with other replicas in Redis, redis://[:password@]host:port
+                      (TIMOCK_REDIS_URL; see "Running several replicas" in the README)
+  --redis-prefix P    prefix of the Redis keys, the same for replicas of one fake (TIMOCK_REDIS_PREFIX,
+                      default timock)
 
 usersig options: --secret-key may come from TIMOCK_SECRET_KEY instead (keeps it out of the process list).
 Exit codes: 0 success, 2 bad usage or configuration, 1 unexpected failure.`;
@@ -90,6 +97,8 @@ const SERVE_OPTIONS = {
   cert: { type: 'string' },
   key: { type: 'string' },
   'log-level': { type: 'string' },
+  redis: { type: 'string' },
+  'redis-prefix': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -150,6 +159,29 @@ function readConfig(path: string): ConfigFile {
   return json as ConfigFile;
 }
 
+/**
+ * `--redis`/`--redis-prefix` (or their variables) over the config file's `redis`. A bad URL is named
+ * by its flag only: the URL may hold a password.
+ */
+function redisOptions(
+  url: string | undefined,
+  keyPrefix: string | undefined,
+  config: ConfigFile | undefined,
+): RedisOptions | undefined {
+  if ((url === undefined || url === '') && keyPrefix === undefined) return undefined;
+  const fromConfig = typeof config?.redis === 'string' ? { url: config.redis } : config?.redis;
+  const base = url !== undefined && url !== '' ? { ...fromConfig, url } : fromConfig;
+  if (base === undefined) throw new CliUsageError('--redis-prefix needs --redis URL');
+  const parsed = RedisOptionsSchema.safeParse({ ...base, ...(keyPrefix !== undefined ? { keyPrefix } : {}) });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CliUsageError(
+      `${issue.path[0] === 'keyPrefix' ? '--redis-prefix' : '--redis'} ${issue.message}`,
+    );
+  }
+  return parsed.data;
+}
+
 function parseServe(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
   const { values } = guard(() => parseArgs({ args, options: SERVE_OPTIONS, strict: true }));
   if (values.help) return { kind: 'help' };
@@ -196,6 +228,11 @@ function parseServe(args: string[], env: Readonly<Record<string, string | undefi
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new CliUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const redis = redisOptions(
+    values.redis ?? env.TIMOCK_REDIS_URL,
+    values['redis-prefix'] ?? env.TIMOCK_REDIS_PREFIX,
+    config,
+  );
   return {
     kind: 'serve',
     host,
@@ -206,6 +243,7 @@ function parseServe(args: string[], env: Readonly<Record<string, string | undefi
     configPath,
     https,
     logLevel: logLevel as ServeCommand['logLevel'],
+    redis,
   };
 }
 
