@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   findRedisServer,
   NO_REDIS_SERVER,
@@ -114,5 +114,102 @@ describe.skipIf(BIN === undefined)('RedisStore against a real redis-server', () 
     const mine = lines.slice(before);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatch(/^warn redis at redis:\/\/127\.0\.0\.1:1 is unreachable \(.+\); answering 70500/);
+  });
+
+  describe('shared control state', () => {
+    it('gives every replica every change, in order, with read-your-writes', async () => {
+      const [a, b, c] = await replicas(3);
+      const seen = new Map<string, unknown[]>([
+        ['b', []],
+        ['c', []],
+      ]);
+      b!.listen((part, value) => seen.get('b')!.push([part, value]));
+      c!.listen((part, value) => seen.get('c')!.push([part, value]));
+      let mine: unknown;
+      a!.listen((part, value) => {
+        if (part === 'clock') mine = value;
+      });
+      await a!.put('clock', { offsetMs: 5 });
+      expect(mine).toEqual({ offsetMs: 5 }); // seen by the writer before put() resolved
+      await b!.put('clock', { offsetMs: 6 });
+      await a!.put('fault:f1', { errorCode: 70169 });
+      await c!.put('clock', undefined);
+      const expected = [
+        ['clock', { offsetMs: 5 }],
+        ['clock', { offsetMs: 6 }],
+        ['fault:f1', { errorCode: 70169 }],
+        ['clock', undefined],
+      ];
+      // c's own last change came back to c before put() resolved; b's comes on its own connection.
+      expect(seen.get('c')!.filter(([p]) => p !== '*')).toEqual(expected);
+      await vi.waitFor(() => expect(seen.get('b')!.filter(([p]) => p !== '*')).toEqual(expected));
+      expect(await b!.snapshot()).toEqual(new Map([['fault:f1', { errorCode: 70169 }]]));
+    });
+
+    it('drops parts by prefix and tells every replica to reload', async () => {
+      const [a, b] = await replicas(2);
+      const events: string[] = [];
+      b!.listen((part) => events.push(part));
+      await a!.put('fault:f1', { times: 1 });
+      await a!.put('fault:f2', { times: 1 });
+      await a!.put('clock', { offsetMs: 1 });
+      await a!.drop('fault:');
+      await vi.waitFor(() => expect(events.at(-1)).toBe('*'));
+      expect([...(await b!.snapshot()).keys()]).toEqual(['clock']);
+    });
+
+    it('fires a rule exactly `times` times across replicas claiming at once, and never once removed', async () => {
+      const stores = await replicas(3);
+      await stores[0]!.put('fault:f1', { times: 5 });
+      const claims = await Promise.all(
+        Array.from({ length: 90 }, (_, i) => stores[i % 3]!.claim('f1', 'fault:f1', { times: 5 })),
+      );
+      expect(claims.filter((n) => n > 0).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(await stores[2]!.fired()).toEqual(new Map([['f1', 5]]));
+      await stores[0]!.put('fault:f2', {});
+      expect(await stores[1]!.claim('f2', 'fault:f2', {})).toBe(1);
+      await stores[0]!.put('fault:f2', undefined);
+      expect(await stores[1]!.claim('f2', 'fault:f2', {})).toBe(0);
+    });
+
+    it('draws probabilities from one seeded sequence shared by the replicas, whatever the interleaving', async () => {
+      const run = async (spread: (i: number) => number) => {
+        const stores = await replicas(3);
+        await stores[0]!.put('fault:f1', {});
+        const fired: boolean[] = [];
+        for (let i = 0; i < 200; i++) {
+          fired.push((await stores[spread(i)]!.claim('f1', 'fault:f1', { probability: 0.3, seed: 7 })) > 0);
+        }
+        return fired;
+      };
+      const roundRobin = await run((i) => i % 3);
+      const lumpy = await run((i) => (i < 150 ? 2 : 0));
+      expect(lumpy).toEqual(roundRobin);
+      const n = roundRobin.filter(Boolean).length;
+      expect(n).toBeGreaterThan(35);
+      expect(n).toBeLessThan(85);
+    });
+
+    it('hands out ids unique across replicas', async () => {
+      const stores = await replicas(3);
+      const ids = await Promise.all(Array.from({ length: 60 }, (_, i) => stores[i % 3]!.nextId('fault')));
+      expect(new Set(ids).size).toBe(60);
+      expect(Math.max(...ids)).toBe(60);
+    });
+
+    it('keeps one bounded journal for every replica, oldest first, numbered in order', async () => {
+      const stores = await replicas(3);
+      for (let i = 0; i < 150; i++) stores[i % 3]!.journalAppend({ n: i, sdkappid: 1400000000 }, 100);
+      // Each store's read follows its own appends on its connection: after one read on each, all landed.
+      await Promise.all(stores.map((s) => s.journalRead()));
+      const entries = await stores[1]!.journalRead();
+      expect(entries).toHaveLength(100);
+      expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => 51 + i));
+      expect(new Set(entries.map((e) => e.n)).size).toBe(100);
+      expect(entries[0]!.sdkappid).toBe(1400000000);
+      expect(await stores[2]!.journalClear()).toBe(100);
+      stores[0]!.journalAppend({ n: 'after' }, 100);
+      expect(await stores[0]!.journalRead()).toEqual([{ n: 'after', seq: 151 }]);
+    });
   });
 });
