@@ -29,6 +29,15 @@ export default defineConfig({
       project('mock-server'),
       project('client'),
       project('contract-tests'),
+      // Each example runs as its users would run it, against the built packages.
+      {
+        test: {
+          name: 'examples',
+          root: 'examples',
+          include: ['*/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+        },
+      },
       // The benchmark's pure helpers only (the benchmark itself runs with `pnpm bench`, never in tests).
       { test: { name: 'bench', root: 'bench', include: ['lib/*.test.mjs'] } },
       {

@@ -11,6 +11,7 @@ export {
   generateDays,
   LAUNCH_DATE,
 } from './dataset.js';
+export { DOCS_ROUTE, type DocsContext, OPENAPI_ROUTE, servedOpenApiDocument } from './docs.js';
 export {
   type AppConfig,
   AppConfigSchema,

@@ -92,6 +92,7 @@ const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
  * | `sigCacheSize` | `10000` | verified-UserSig cache entries |
  * | `answerCacheSize` | `256` | serialized-answer cache entries |
  * | `https` | none | `{ key, cert }` to serve HTTPS |
+ * | `docs` | `true` | serve `/openapi.json` and the API reference page `/docs` |
  * | `redis` | none | a Redis URL or {@link RedisOptions}: replicas share their state there |
  */
 export const ServerOptionsSchema = z.strictObject({
@@ -121,6 +122,7 @@ export const ServerOptionsSchema = z.strictObject({
   sigCacheSize: z.number().int().positive().default(10_000),
   answerCacheSize: z.number().int().positive().default(256),
   https: z.strictObject({ key: pem, cert: pem }).optional(),
+  docs: z.boolean().default(true),
   redis: z
     .union([z.string().transform((url) => ({ url })), RedisOptionsSchema])
     .pipe(RedisOptionsSchema)

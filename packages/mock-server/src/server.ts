@@ -7,6 +7,7 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
+import { registerDocs } from './docs.js';
 import { loggerConfig, redactUrl } from './logging.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import { RedisStore } from './redis-store.js';
@@ -78,6 +79,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   });
 
   registerGetAppInfo(server, { registry, now: opts.now });
+  if (opts.docs) registerDocs(server, { apps: opts.apps, now: opts.now });
 
   if (logging) {
     server.addHook('onResponse', (request, reply, done) => {
