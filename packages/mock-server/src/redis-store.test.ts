@@ -119,7 +119,7 @@ describe.skipIf(BIN === undefined)('RedisStore against a real redis-server', () 
   describe('shared control state', () => {
     it('gives every replica every change, in order, with read-your-writes', async () => {
       const [a, b, c] = await replicas(3);
-      const seen = new Map<string, unknown[]>([
+      const seen = new Map<string, [string, unknown][]>([
         ['b', []],
         ['c', []],
       ]);
