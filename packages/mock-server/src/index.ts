@@ -4,6 +4,17 @@
  *
  * @packageDocumentation
  */
+export { ServerClock } from './admin/clock.js';
+export type {
+  ClockControls,
+  ClockSetting,
+  DataControls,
+  FaultControls,
+  JournalControls,
+  MockControls,
+} from './admin/control.js';
+export { ControlError, type ControlErrorCode, isControlError } from './admin/errors.js';
+export { MAX_JOURNAL_SIZE } from './admin/journal.js';
 export {
   AppDataset,
   type DatasetApp,

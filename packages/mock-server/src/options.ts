@@ -1,4 +1,6 @@
+import { AppConfigSchema, FixtureSchema } from '@timock/schema';
 import { z } from 'zod';
+import { MAX_JOURNAL_SIZE } from './admin/journal.js';
 
 /**
  * The built-in demo app, served when no `apps` are configured.
@@ -14,30 +16,8 @@ export const DEMO_APP = {
   rateLimitPerSecond: 200,
 } as const;
 
-/**
- * One app the fake serves. `rateLimitPerSecond` defaults to 200 (the vendor's documented limit);
- * `appName` and `company` default to names generated from (seed, sdkappid).
- */
-export const AppConfigSchema = z.strictObject({
-  /** The SDKAppID: a positive integer of at most 16 digits. */
-  sdkappid: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  /** The app's secret key as the console shows it (the HMAC key is its UTF-8 bytes). */
-  secretKey: z.string().min(1),
-  /** The admin identifiers allowed to call the API. */
-  admins: z.array(z.string().min(1)).min(1).readonly(),
-  /** `AppName` in the answers. */
-  appName: z.string().optional(),
-  /** `Company` in the answers. */
-  company: z.string().optional(),
-  /** Accepted calls per sliding second; default 200. */
-  rateLimitPerSecond: z.number().int().positive().max(1_000_000).default(200),
-});
-
-/** An app as configured (input): `rateLimitPerSecond`, `appName` and `company` may be omitted. */
-export type AppConfig = z.input<typeof AppConfigSchema>;
-
-/** An app after validation: `rateLimitPerSecond` filled in. */
-export type ResolvedAppConfig = z.output<typeof AppConfigSchema>;
+/** One app the fake serves: defined in `@timock/schema` (the admin API takes the same shape). */
+export { type AppConfig, AppConfigSchema, type ResolvedAppConfig } from '@timock/schema';
 
 /** The Fastify `logger` option accepted by the fake: `false`, `true` or a pino options object. */
 export type LoggerOption = boolean | Record<string, unknown>;
@@ -94,6 +74,10 @@ const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
  * | `https` | none | `{ key, cert }` to serve HTTPS |
  * | `docs` | `true` | serve `/openapi.json` and the API reference page `/docs` |
  * | `redis` | none | a Redis URL or {@link RedisOptions}: replicas share their state there |
+ * | `admin` | `true` | serve the admin API under `/__admin` and honour the `x-timock-fault` header |
+ * | `adminToken` | none | require `Authorization: Bearer <token>` on admin calls (else: loopback callers only) |
+ * | `journalSize` | `1000` | requests kept in the journal (1..100,000) |
+ * | `fixtures` | `[]` | recorded data (`timock record`) served instead of generated data |
  */
 export const ServerOptionsSchema = z.strictObject({
   apps: z
@@ -119,6 +103,13 @@ export const ServerOptionsSchema = z.strictObject({
     .default(() => Date.now),
   bodyLimit: z.number().int().positive().default(65536),
   logger: z.union([z.boolean(), z.record(z.string(), z.unknown())]).default(false),
+  admin: z.boolean().default(true),
+  adminToken: z
+    .string()
+    .regex(/^[\x21-\x7e]{8,256}$/, 'adminToken must be 8 to 256 printable ASCII characters without spaces')
+    .optional(),
+  journalSize: z.number().int().min(1).max(MAX_JOURNAL_SIZE).default(1000),
+  fixtures: z.array(FixtureSchema).readonly().default([]),
   sigCacheSize: z.number().int().positive().default(10_000),
   answerCacheSize: z.number().int().positive().default(256),
   https: z.strictObject({ key: pem, cert: pem }).optional(),

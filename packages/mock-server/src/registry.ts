@@ -14,6 +14,12 @@ export interface AppStateLimits {
   answerCacheSize: number;
 }
 
+/** Where an app's answers come from instead of its generated data (overrides, fixtures: see `admin/data.ts`). */
+export interface AnswerSource {
+  /** The serialized success answer for (`today`, a Beijing day number; `mask`). */
+  body(today: number, mask: FieldMask): Buffer;
+}
+
 /**
  * Everything the server keeps for one app: its configuration, rate limiter, generated data and caches.
  * Replacing an app replaces all of it, so no cache can outlive a change of key or data.
@@ -30,6 +36,7 @@ export class AppState {
   /** Clock-independent UserSig inspections, keyed by identifier + "\n" + UserSig. */
   readonly sigCache: LruCache<string, UserSigInspection>;
   readonly #answers: LruCache<string, Buffer>;
+  #source: AnswerSource | undefined;
   #windowDay = Number.NaN;
   #window: Day[] = [];
 
@@ -56,12 +63,18 @@ export class AppState {
     return this.#window;
   }
 
+  /** Answers from `source` from now on (`undefined`: the generated data again); drops the cached answers. */
+  setSource(source: AnswerSource | undefined): void {
+    this.#source = source;
+    this.#answers.clear();
+  }
+
   /** The serialized success answer for (`today`, `mask`), built once and then served from the cache. */
   answer(today: number, mask: FieldMask): Buffer {
     const key = `${today}:${mask}`;
     let body = this.#answers.get(key);
     if (body === undefined) {
-      body = successBody(this.window(today), mask);
+      body = this.#source ? this.#source.body(today, mask) : successBody(this.window(today), mask);
       this.#answers.set(key, body);
     }
     return body;
@@ -72,12 +85,16 @@ export class AppState {
 export class AppRegistry {
   readonly #apps = new Map<number, AppState>();
 
+  /** Where the apps' rate limiters (and every app added later) keep their state. */
+  readonly store: StateStore;
+
   constructor(
     seed: number,
     apps: readonly ResolvedAppConfig[],
     limits: AppStateLimits,
     store: StateStore = new MemoryStore(),
   ) {
+    this.store = store;
     for (const config of apps) this.#apps.set(config.sdkappid, new AppState(seed, config, limits, store));
   }
 
@@ -89,5 +106,15 @@ export class AppRegistry {
   /** Every app, in configuration order. */
   list(): AppState[] {
     return [...this.#apps.values()];
+  }
+
+  /** Serves one more app (replacing any app with its SDKAppID). */
+  add(app: AppState): void {
+    this.#apps.set(app.config.sdkappid, app);
+  }
+
+  /** Stops serving every app. */
+  clear(): void {
+    this.#apps.clear();
   }
 }

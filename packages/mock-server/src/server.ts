@@ -7,6 +7,8 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
+import type { MockControls } from './admin/control.js';
+import { installControlPlane } from './admin/install.js';
 import { registerDocs } from './docs.js';
 import { loggerConfig, redactUrl } from './logging.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
@@ -17,7 +19,7 @@ import { MemoryStore, type StateStore } from './store.js';
 
 /**
  * Builds the fake getappinfo server. It never listens: call `listen`, use `inject()` in tests, or use
- * {@link startServer}. Everything stateful (apps, rate limiters, faker instances, caches, the clock)
+ * {@link startServer}. Its typed controls are `server.timock` (`faults`, `journal`, `clock`, `data`, `reset()`). Everything stateful (apps, rate limiters, faker instances, caches, the clock)
  * belongs to the returned instance; two servers share nothing.
  *
  * @throws {@link InvalidOptionsError} when the options are invalid (checked once, here).
@@ -54,6 +56,9 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   server.addHook('onReady', () => store.open());
   server.addHook('onClose', () => store.close());
 
+  // Faults and the journal hook in around the routes; every time-based rule reads the server's clock.
+  const { now } = installControlPlane(server, registry, opts).serverClock;
+
   // Every body is read as raw bytes, whatever its content type: the route decides what is valid.
   server.removeAllContentTypeParsers();
   server.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -61,7 +66,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   // Unknown paths answer 60009 before their body is read.
   server.addHook('onRequest', (request, reply, done) => {
     if (request.is404) {
-      request.timock = newRequestState(request.query, opts.now());
+      request.timock = newRequestState(request.query, now());
       void sendFailure(request, reply, 60009);
       return;
     }
@@ -78,8 +83,8 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     return sendFailure(request, reply, 70500);
   });
 
-  registerGetAppInfo(server, { registry, now: opts.now });
-  if (opts.docs) registerDocs(server, { apps: opts.apps, now: opts.now });
+  registerGetAppInfo(server, { registry, now });
+  if (opts.docs) registerDocs(server, { apps: opts.apps, now });
 
   if (logging) {
     server.addHook('onResponse', (request, reply, done) => {
@@ -109,8 +114,8 @@ export type StartServerOptions = ServerOptions & {
   port?: number;
 };
 
-/** A listening fake. */
-export interface StartedServer {
+/** A listening fake, with its typed controls (`faults`, `journal`, `clock`, `data`, `reset()`). */
+export interface StartedServer extends MockControls {
   /** The base URL, without a trailing slash, e.g. `http://127.0.0.1:54321`. */
   url: string;
   /** The Fastify instance. */
@@ -126,11 +131,14 @@ function urlHost(host: string, address: AddressInfo): string {
 }
 
 /**
- * Builds the server and listens (default `127.0.0.1`, port 0 = any free port).
+ * Builds the server and listens (default `127.0.0.1`, port 0 = any free port). The result carries the
+ * fake's typed controls, so a test steers it without HTTP calls.
  *
  * @example
  * const mock = await startServer();
+ * mock.faults.add({ errorCode: 130011, times: 1 }); // the next call fails with a backend error
  * // ... point your client at mock.url ...
+ * mock.journal.list({ code: 0 });                   // what the fake saw
  * await mock.close();
  */
 export async function startServer(options: StartServerOptions = {}): Promise<StartedServer> {
@@ -144,9 +152,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Sta
   }
   const address = server.server.address() as AddressInfo;
   const protocol = serverOptions.https ? 'https' : 'http';
+  const { faults, journal, clock, data, reset } = server.timock;
   return {
     url: `${protocol}://${urlHost(host, address)}:${address.port}`,
     server,
     close: () => server.close(),
+    faults,
+    journal,
+    clock,
+    data,
+    reset,
   };
 }

@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { ADMIN_TAG, registerAdminPaths } from './admin-openapi.js';
 import { ERROR_CODE_LIST, ERROR_CODES } from './error-codes.js';
 import { EXAMPLE_FAILURE_RESPONSE, EXAMPLE_FILTERED_RESPONSE, EXAMPLE_FULL_RESPONSE } from './examples.js';
 import { GETAPPINFO_PATH, REGION_IDS, REGIONS } from './regions.js';
@@ -15,8 +16,8 @@ export const OPENAPI_INFO_VERSION = '1.0.0';
 export type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 
 /**
- * A new registry holding the getappinfo operation and its schemas. Add more paths (for example a fake
- * server's admin API) before passing it to {@link buildOpenApiDocument}.
+ * A new registry holding the getappinfo operation, the control plane of a timock fake (tag
+ * {@link ADMIN_TAG}) and their schemas. Add more paths before passing it to {@link buildOpenApiDocument}.
  */
 export function createOpenApiRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
@@ -66,6 +67,7 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
       },
     },
   });
+  registerAdminPaths(registry);
   return registry;
 }
 
@@ -88,6 +90,13 @@ export function buildOpenApiDocument(registry: OpenAPIRegistry = createOpenApiRe
       url: `https://${REGIONS[id].domain}`,
       description: REGIONS[id].name,
     })),
-    tags: [{ name: 'getappinfo', description: 'Operational data' }],
+    tags: [
+      { name: 'getappinfo', description: 'Operational data' },
+      {
+        name: ADMIN_TAG,
+        description:
+          'The control plane of a timock fake (faults, journal, clock, data): only on the fake, never on the real service.',
+      },
+    ],
   });
 }

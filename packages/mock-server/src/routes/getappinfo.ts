@@ -1,12 +1,12 @@
 import { type ErrorCode, GETAPPINFO_PATH, MAX_RANDOM } from '@timock/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { failureBody, fieldMask } from '../envelope.js';
+import { type FieldMask, failureBody, fieldMask } from '../envelope.js';
 import type { AppRegistry, AppState } from '../registry.js';
 import { isStoreUnavailable } from '../store.js';
 import { beijingDayNumber } from '../time.js';
 import { inspectUserSig, verdictAt } from '../usersig.js';
 
-/** What the server learns about one request as it goes (for the log line and, later, the journal). */
+/** What the server learns about one request as it goes (for the log line and the journal). */
 export interface RequestState {
   /** The `sdkappid` query value as sent (when it is a single value). */
   sdkappid: string | undefined;
@@ -14,6 +14,8 @@ export interface RequestState {
   identifier: string | undefined;
   /** The answer's `ErrorCode` (0 = success); `undefined` until answered. */
   code: number | undefined;
+  /** The requested field set, once the body is read (for the journal). */
+  fields: FieldMask | undefined;
   /** The app, once found and authorised. */
   app: AppState | undefined;
   /** The clock reading for this request, epoch ms. */
@@ -45,6 +47,7 @@ export function newRequestState(query: unknown, nowMs: number): RequestState {
     sdkappid: single(q.sdkappid),
     identifier: single(q.identifier),
     code: undefined,
+    fields: undefined,
     app: undefined,
     nowMs,
   };
@@ -190,7 +193,8 @@ export function registerGetAppInfo(server: FastifyInstance, deps: GetAppInfoDeps
       const fields = parseRequestField(request.body);
       if (fields === undefined) return sendFailure(request, reply, 130001);
       state.code = 0;
-      const body = state.app!.answer(beijingDayNumber(state.nowMs), fieldMask(fields ?? undefined));
+      state.fields = fieldMask(fields ?? undefined);
+      const body = state.app!.answer(beijingDayNumber(state.nowMs), state.fields);
       return reply.code(200).header('content-type', 'application/json').send(body);
     },
   });

@@ -1,10 +1,8 @@
 /**
- * Integration tests against the real fake, `@timock/mock-server`, started in-process on port 0.
+ * `@timock/client` against the real fake, `@timock/mock-server`, started in-process on port 0. (A
+ * cross-package suite: it lives here so that the client does not depend on the fake, which records
+ * through the client.)
  */
-import { type AppConfig, DEMO_APP, startServer } from '@timock/mock-server';
-import { FIELD_NAMES } from '@timock/schema';
-import { Pool } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createClient,
   isAuthError,
@@ -12,8 +10,40 @@ import {
   type Sleep,
   signUserSig,
   type TimClient,
-} from '../src/index.js';
-import { fakeClock } from './helpers.js';
+} from '@timock/client';
+import { type AppConfig, type ClockControls, DEMO_APP, startServer } from '@timock/mock-server';
+import { FIELD_NAMES } from '@timock/schema';
+import { Pool } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A client `sleep` on the fake's frozen clock: sleepers wake one at a time in the order of their
+ * wake-up times, each after `settle()` (by default one event-loop turn), the clock jumping forward to
+ * the wake-up time. No real time passes. (These tests never abort a sleep once it started.)
+ */
+function sleepOn(clock: ClockControls, settle: () => Promise<void> = nextTurn): Sleep {
+  const queue: { at: number; wake: () => void }[] = [];
+  let running = false;
+  const drain = async () => {
+    running = true;
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      await settle();
+      if (next.at > clock.now()) clock.set({ now: next.at });
+      next.wake();
+      queue.sort((a, b) => a.at - b.at);
+    }
+    running = false;
+  };
+  return (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      queue.push({ at: clock.now() + ms, wake: resolve });
+      queue.sort((a, b) => a.at - b.at);
+      if (!running) void drain();
+    });
+}
 
 describe('against @timock/mock-server', () => {
   const start = (options: Parameters<typeof startServer>[0] = {}) =>
@@ -91,16 +121,17 @@ describe('against @timock/mock-server', () => {
   });
 
   it('retries 60007 until the next second lets the call through', async () => {
-    const clock = fakeClock(Date.now());
     const app: AppConfig = { ...DEMO_APP, sdkappid: 1400000077, rateLimitPerSecond: 5 };
-    const limited = await start({ apps: [app], now: clock.now });
+    const limited = await start({ apps: [app] });
+    const { clock } = limited;
+    clock.set({ now: Date.now() });
     try {
       const options = {
         sdkappid: app.sdkappid,
         baseUrl: limited.url,
         rateLimitPerSecond: false as const,
         now: clock.now,
-        sleep: clock.sleep,
+        sleep: sleepOn(clock),
       };
       const noRetry = client({ ...options, retry: false });
       const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => noRetry.getAppInfo()));
@@ -117,16 +148,16 @@ describe('against @timock/mock-server', () => {
   });
 
   it('keeps a burst of 500 calls under the API limit with the client throttle', async () => {
-    const clock = fakeClock(Date.now());
-    const fake = await start({ now: clock.now });
+    const fake = await start();
+    const { clock } = fake;
+    clock.set({ now: Date.now() });
     // The fake clock may only move once the requests already sent have been answered: real latency is
     // far below a second, while a fake clock could otherwise jump a whole second mid-flight.
     const pool = new Pool(fake.url);
-    const sleep: Sleep = async (ms, signal) => {
-      do await new Promise((resolve) => setImmediate(resolve));
+    const sleep = sleepOn(clock, async () => {
+      do await nextTurn();
       while (pool.stats.size > 0);
-      return clock.sleep(ms, signal);
-    };
+    });
     try {
       const t0 = clock.now();
       const c = client({ baseUrl: fake.url, dispatcher: pool, now: clock.now, sleep, retry: false });

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { ResolvedServerOptions } from '../options.js';
+import type { AppRegistry } from '../registry.js';
+import { ControlPlane } from './control.js';
+import { attachControlPlane } from './hooks.js';
+import { registerAdminRoutes } from './routes.js';
+
+/**
+ * Creates the server's control plane and hooks it in: call before the API routes are registered (the
+ * fault hooks attach to each route as it is added). Registers the admin API unless `admin` is false.
+ *
+ * @returns the control plane; its `serverClock.now` is the clock every time-based rule must read
+ */
+export function installControlPlane(
+  server: FastifyInstance,
+  registry: AppRegistry,
+  opts: ResolvedServerOptions,
+): ControlPlane {
+  const plane = new ControlPlane({
+    registry,
+    seed: opts.seed,
+    limits: opts,
+    startApps: opts.apps,
+    fixtures: opts.fixtures,
+    now: opts.now,
+    journalSize: opts.journalSize,
+  });
+  const access = opts.admin ? { token: opts.adminToken } : undefined;
+  attachControlPlane(server, plane, access);
+  if (access) registerAdminRoutes(server, plane, access);
+  return plane;
+}

@@ -1,0 +1,328 @@
+import { z } from 'zod';
+import { isKnownErrorCode } from './error-codes.js';
+import { FIELD_NAMES, type FieldName, TEXT_FIELDS } from './fields.js';
+import { FieldNameSchema } from './request.js';
+import { CounterSchema, DateSchema, PartialDaySchema } from './response.js';
+
+/** Where a timock fake serves its control plane (the admin API). */
+export const ADMIN_PREFIX = '/__admin';
+
+/** The per-request fault header, e.g. `x-timock-fault: code=130011` or `delay=200,status=502`. */
+export const FAULT_HEADER = 'x-timock-fault';
+
+/** The header that carries the admin token with {@link FAULT_HEADER} when the fake has a token. */
+export const ADMIN_TOKEN_HEADER = 'x-timock-admin-token';
+
+/** The longest delay a fault may ask for, in ms (10 minutes). */
+export const MAX_FAULT_DELAY_MS = 600_000;
+
+const sdkappid = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/**
+ * One app a fake serves, as in its config file and in `POST /__admin/apps`. `rateLimitPerSecond`
+ * defaults to 200 (the vendor's documented limit); `appName` and `company` default to generated names.
+ */
+export const AppConfigSchema = z
+  .strictObject({
+    /** The SDKAppID: a positive integer of at most 16 digits. */
+    sdkappid: sdkappid.meta({ example: 1400000001 }),
+    /** The app's secret key as the console shows it (the HMAC key is its UTF-8 bytes). */
+    secretKey: z.string().min(1).meta({ description: 'Never shown in any answer.' }),
+    /** The admin identifiers allowed to call the API. */
+    admins: z
+      .array(z.string().min(1))
+      .min(1)
+      .readonly()
+      .meta({ example: ['administrator'] }),
+    /** `AppName` in the answers. */
+    appName: z.string().optional(),
+    /** `Company` in the answers. */
+    company: z.string().optional(),
+    /** Accepted calls per sliding second; default 200. */
+    rateLimitPerSecond: z.number().int().positive().max(1_000_000).default(200),
+  })
+  .meta({ id: 'AppConfig', description: 'An app served by the fake.' });
+
+/** An app as configured (input): `rateLimitPerSecond`, `appName` and `company` may be omitted. */
+export type AppConfig = z.input<typeof AppConfigSchema>;
+
+/** An app after validation: `rateLimitPerSecond` filled in. */
+export type ResolvedAppConfig = z.output<typeof AppConfigSchema>;
+
+/** An app as the admin API shows it: never its secret key. */
+export const AppViewSchema = z
+  .strictObject({
+    sdkappid,
+    admins: z.array(z.string()),
+    appName: z.string(),
+    company: z.string(),
+    rateLimitPerSecond: z.number().int(),
+    /** Where the app's days come from: generated, or a recorded fixture; `overriddenDays` counts overrides. */
+    data: z.enum(['generated', 'fixture']),
+    overriddenDays: z.number().int().nonnegative(),
+  })
+  .meta({ id: 'AppView', description: 'An app served by the fake (its secret key is never shown).' });
+
+/** An app as the admin API shows it. */
+export type AppView = z.infer<typeof AppViewSchema>;
+
+const delayMs = z.number().int().min(0).max(MAX_FAULT_DELAY_MS);
+
+/** A fault's delay: a fixed number of ms, or `[min, max]` drawn uniformly (whole ms) from the rule's seeded source. */
+export const FaultDelaySchema = z
+  .union([
+    delayMs,
+    z
+      .tuple([delayMs, delayMs])
+      .refine(([min, max]) => min <= max, 'a delay range is [min, max] with min <= max'),
+  ])
+  .meta({ id: 'FaultDelay', example: [100, 300] });
+
+/** A fault's delay. */
+export type FaultDelay = z.infer<typeof FaultDelaySchema>;
+
+/** The actions a fault rule can take, other than a delay (at most one per rule). */
+export const FAULT_OUTCOMES = ['errorCode', 'httpStatus', 'drop', 'truncate'] as const;
+
+const faultRuleShape = {
+  /** Only requests for this SDKAppID (the `sdkappid` query value); default every app. */
+  sdkappid: sdkappid.optional(),
+  /** Only requests with this `identifier`. */
+  identifier: z.string().min(1).optional(),
+  /** Only requests to this path (e.g. `/v4/openconfigsvr/getappinfo`); default every API path. */
+  path: z.string().startsWith('/').optional(),
+  /** Only requests whose field set includes one of these (no `RequestField` = every field). */
+  fields: z.array(FieldNameSchema).min(1).optional(),
+  /** Answer this catalogue `ErrorCode` (HTTP 200, the catalogue's `ErrorInfo`). */
+  errorCode: z
+    .number()
+    .int()
+    .refine((c) => c !== 0 && isKnownErrorCode(c), 'errorCode must be a non-zero code of the catalogue')
+    .optional()
+    .meta({ example: 130011 }),
+  /** Answer this HTTP status with a gateway-like HTML body instead of an envelope. */
+  httpStatus: z.number().int().min(400).max(599).optional().meta({ example: 502 }),
+  /** Wait this long (ms, or a `[min, max]` range) before answering (or before the other action). */
+  delayMs: FaultDelaySchema.optional(),
+  /** Destroy the connection without an answer. */
+  drop: z.literal(true).optional(),
+  /** Send the headers and part of the answer's body, then destroy the connection. */
+  truncate: z.literal(true).optional(),
+  /** Fire on the next N matching calls only. */
+  times: z.number().int().positive().optional(),
+  /** Fire on each matching call with this probability (a seeded source: reproducible). */
+  probability: z.number().min(0).max(1).optional(),
+  /** Seed of the rule's random source (probability, delay ranges); default 1. */
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+  /** Remove the rule from play this many seconds (server clock) after it was added. */
+  seconds: z.number().positive().optional(),
+};
+
+/**
+ * A fault rule as `POST /__admin/faults` and `mock.faults.add()` take it. Give at most one of
+ * `errorCode`, `httpStatus`, `drop`, `truncate`, optionally with `delayMs` (a delay alone just slows the
+ * answer). Without `times`, `probability` or `seconds` it fires on every matching call until removed.
+ */
+export const FaultRuleSchema = z
+  .strictObject(faultRuleShape)
+  .superRefine((rule, ctx) => {
+    const outcomes = FAULT_OUTCOMES.filter((k) => rule[k] !== undefined);
+    if (outcomes.length > 1) {
+      ctx.addIssue({ code: 'custom', message: `give at most one of ${outcomes.join(', ')}` });
+    }
+    if (outcomes.length === 0 && rule.delayMs === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a fault needs an action: errorCode, httpStatus, delayMs, drop or truncate',
+      });
+    }
+  })
+  .meta({
+    id: 'FaultRule',
+    example: { sdkappid: 1400000000, errorCode: 130011, times: 2 },
+  });
+
+/** A fault rule as written. */
+export type FaultRule = z.input<typeof FaultRuleSchema>;
+
+/** A fault rule as the admin API shows it: the rule plus its id, how often it fired and whether it is still in play. */
+export const FaultViewSchema = z
+  .strictObject({
+    ...faultRuleShape,
+    id: z.string().meta({ example: 'f1' }),
+    /** How many times the rule fired. */
+    fired: z.number().int().nonnegative(),
+    /** False once `times` is used up or `seconds` have passed. */
+    active: z.boolean(),
+    createdAt: isoDateTime,
+    expiresAt: isoDateTime.nullable(),
+  })
+  .meta({ id: 'FaultView' });
+
+/** A fault rule as the admin API shows it. */
+export type FaultView = z.infer<typeof FaultViewSchema>;
+
+/** One request in the journal: never its UserSig or any key. */
+export const JournalEntrySchema = z
+  .strictObject({
+    /** A sequence number, from 1, that keeps growing when old entries are overwritten. */
+    seq: z.number().int().positive(),
+    /** When the request arrived, by the server's clock. */
+    time: isoDateTime,
+    method: z.string(),
+    /** The `sdkappid` query value when it is a valid SDKAppID, else `null`. */
+    sdkappid: sdkappid.nullable(),
+    /** The `identifier` query value, or `null` when absent. */
+    identifier: z.string().nullable(),
+    /** The requested field set (every field when none was named); `null` when the body was never read. */
+    fields: z.array(z.string()).nullable(),
+    /** The answer's `ErrorCode`; `null` for an HTTP-status fault or a dropped or truncated answer. */
+    code: z.number().int().nullable(),
+    /** The HTTP status; 0 when the connection was dropped. */
+    status: z.number().int().nonnegative(),
+    /** Time to answer, in ms (real time, including any fault delay). */
+    latencyMs: z.number().nonnegative(),
+    /** The id of the fault rule that fired, `header` for the per-request header, or `null`. */
+    fault: z.string().nullable(),
+  })
+  .meta({ id: 'JournalEntry' });
+
+/** One request in the journal. */
+export type JournalEntry = z.infer<typeof JournalEntrySchema>;
+
+const digits = z.string().regex(/^\d{1,16}$/);
+
+/**
+ * The filters of `GET /__admin/requests` and `/requests/count` (query strings): `sdkappid`, `code`,
+ * `since` (ISO date-time, or epoch ms; entries at or after it) and `limit` (the newest N).
+ */
+export const JournalQuerySchema = z
+  .strictObject({
+    sdkappid: digits.transform(Number).optional(),
+    code: digits.transform(Number).optional(),
+    since: z
+      .union([digits.transform(Number), isoDateTime.transform((s) => Date.parse(s))])
+      .optional()
+      .meta({ description: 'ISO date-time with offset, or epoch milliseconds' }),
+    limit: digits.transform(Number).optional(),
+  })
+  .meta({ id: 'JournalQuery' });
+
+/** Journal filters after parsing: numbers, `since` in epoch ms. */
+export type JournalFilter = z.output<typeof JournalQuerySchema>;
+
+/** How the clock is set: freeze at (or jump to) an instant, run with an offset, or move forwards or back. */
+export const ClockInputSchema = z
+  .union([
+    z.strictObject({
+      now: isoDateTime.meta({ example: '2025-03-10T12:00:00+08:00' }),
+      /** Stay at `now` (default) or keep running from it. */
+      freeze: z.boolean().default(true),
+    }),
+    z.strictObject({ offsetMs: z.number().int().meta({ description: 'Real time plus this, running.' }) }),
+    z.strictObject({ advanceMs: z.number().int().meta({ description: 'Move the clock by this much.' }) }),
+  ])
+  .meta({ id: 'ClockInput' });
+
+/** How the clock is set. */
+export type ClockInput = z.input<typeof ClockInputSchema>;
+
+/** The server's clock as the admin API shows it. */
+export const ClockStateSchema = z
+  .strictObject({
+    now: isoDateTime,
+    /** True when the clock stands still. */
+    frozen: z.boolean(),
+    /** The server's time minus the real time, in ms. */
+    offsetMs: z.number().int(),
+  })
+  .meta({ id: 'ClockState' });
+
+/** The server's clock as the admin API shows it. */
+export type ClockState = z.infer<typeof ClockStateSchema>;
+
+const overrideShape = Object.fromEntries(
+  FIELD_NAMES.map((n) => [
+    n,
+    ((TEXT_FIELDS as readonly string[]).includes(n) ? z.string() : CounterSchema).optional(),
+  ]),
+) as Record<FieldName, z.ZodOptional<z.ZodString>>;
+
+/** One day's figures to serve instead of the app's own: `Date` plus any fields (unknown names are refused). */
+export const DayOverrideSchema = z
+  .strictObject({ ...overrideShape, Date: DateSchema })
+  .meta({ id: 'DayOverride', example: { Date: '20250309', ActiveUserNum: '1234' } });
+
+/** One day's override. */
+export type DayOverride = z.infer<typeof DayOverrideSchema>;
+
+/** The body of `PUT /__admin/apps/:sdkappid/days`: the days to override, each date at most once. */
+export const DaysDocumentSchema = z
+  .strictObject({ days: z.array(DayOverrideSchema).min(1) })
+  .superRefine((doc, ctx) => {
+    const seen = new Set<string>();
+    doc.days.forEach((day, i) => {
+      if (seen.has(day.Date)) {
+        ctx.addIssue({ code: 'custom', path: ['days', i, 'Date'], message: `duplicate Date ${day.Date}` });
+      }
+      seen.add(day.Date);
+    });
+  })
+  .meta({ id: 'DaysDocument' });
+
+/** The body of `PUT /__admin/apps/:sdkappid/days`. */
+export type DaysDocument = z.infer<typeof DaysDocumentSchema>;
+
+/**
+ * A recorded fixture (`timock record`): one app's days as the upstream answered a full pull, in its key
+ * order, unknown fields kept. Never a key or a UserSig.
+ */
+export const FixtureSchema = z
+  .strictObject({
+    timockFixture: z.literal(1),
+    sdkappid,
+    /** The identifier the recording used; the fake admits it when it adds the app itself. */
+    admins: z.array(z.string().min(1)).min(1),
+    appName: z.string().optional(),
+    company: z.string().optional(),
+    recordedAt: isoDateTime,
+    /** Where it was recorded: a URL or a region id. */
+    source: z.string(),
+    days: z.array(PartialDaySchema),
+  })
+  .meta({ id: 'Fixture' });
+
+/** A recorded fixture. */
+export type Fixture = z.infer<typeof FixtureSchema>;
+
+/** `GET /__admin/health`. */
+export const HealthSchema = z
+  .strictObject({
+    status: z.literal('ok'),
+    version: z.string(),
+    apps: z.number().int(),
+    faults: z.number().int().meta({ description: 'Rules still in play.' }),
+    journal: z.strictObject({ size: z.number().int(), capacity: z.number().int() }),
+    clock: ClockStateSchema,
+  })
+  .meta({ id: 'AdminHealth' });
+
+/** `GET /__admin/health`. */
+export type Health = z.infer<typeof HealthSchema>;
+
+/** One validation problem: where (dotted path) and what. */
+export const AdminIssueSchema = z
+  .strictObject({ path: z.string(), message: z.string() })
+  .meta({ id: 'AdminIssue' });
+
+/** One validation problem. */
+export type AdminIssue = z.infer<typeof AdminIssueSchema>;
+
+/** Every admin refusal: a message, and for bad documents the validation issues. */
+export const AdminErrorSchema = z
+  .strictObject({ error: z.string(), issues: z.array(AdminIssueSchema).optional() })
+  .meta({ id: 'AdminError' });
+
+/** Every admin refusal. */
+export type AdminError = z.infer<typeof AdminErrorSchema>;
