@@ -57,7 +57,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   server.addHook('onClose', () => store.close());
 
   // Faults and the journal hook in around the routes; every time-based rule reads the server's clock.
-  const { now } = installControlPlane(server, registry, opts).serverClock;
+  const { now } = installControlPlane(server, registry, opts, store.control).serverClock;
 
   // Every body is read as raw bytes, whatever its content type: the route decides what is valid.
   server.removeAllContentTypeParsers();

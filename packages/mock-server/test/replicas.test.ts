@@ -3,7 +3,7 @@
  */
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_APP } from '../src/options.js';
 import { type StartedServer, startServer } from '../src/server.js';
 import { signUserSig } from '../src/usersig.js';
@@ -35,6 +35,8 @@ const codes = (answers: TestResponse[]) => answers.map((a) => a.json.ErrorCode a
 /** Three replicas on one Redis and key prefix, one fake clock, each with its log lines. */
 interface Replicas {
   send: Transport[];
+  /** Calls the admin API of replica i: method, path under /__admin, JSON body. */
+  admin: ((method: string, path: string, body?: unknown) => Promise<TestResponse>)[];
   logs: string[][];
   clock: { t: number };
   close(): Promise<void>;
@@ -64,8 +66,20 @@ async function startReplicas(url: string, keyPrefix: string): Promise<Replicas> 
       }),
     );
   }
+  const send = servers.map((s) => httpTransport(s.url));
   return {
-    send: servers.map((s) => httpTransport(s.url)),
+    send,
+    admin: send.map(
+      (transport) => (method: string, path: string, body?: unknown) =>
+        transport({
+          method,
+          path: `/__admin${path.split('?')[0]}`,
+          ...(path.includes('?') ? { query: path.split('?')[1] } : {}),
+          ...(body !== undefined
+            ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
+            : {}),
+        }),
+    ),
     logs,
     clock,
     close: async () => {
@@ -122,22 +136,101 @@ describe.skipIf(BIN === undefined)('three replicas sharing a real redis-server',
     expect(new Set(later.map((a) => a.text)).size).toBe(1);
   });
 
-  it('keeps no secret in Redis: keys and values hold only SDKAppIDs and times', async () => {
-    const { send } = await fresh();
+  it('keeps no secret in Redis: no secret key and no UserSig in any key or value', async () => {
+    const { send, admin } = await fresh();
+    await admin[0]!('POST', '/faults', { errorCode: 70169, times: 1 });
+    await admin[1]!('PUT', '/clock', { offsetMs: 1000 });
     await Promise.all(send.map((s) => call(s)));
     const client = new Redis(redis.url);
     try {
       const keys = await client.keys(`replicas${prefix}:*`);
-      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.length).toBeGreaterThan(3);
       const dump: string[] = [...keys];
-      for (const key of keys) dump.push(...(await client.lrange(key, 0, -1)));
+      for (const key of keys) {
+        const type = await client.type(key);
+        if (type === 'list') dump.push(...(await client.lrange(key, 0, -1)));
+        else if (type === 'hash') dump.push(JSON.stringify(await client.hgetall(key)));
+        else if (type === 'string') dump.push((await client.get(key)) ?? '');
+      }
       const text = dump.join('\n');
+      expect(text).toContain('70169'); // the dump does hold the shared state
       expect(text).not.toContain(APP.secretKey);
       expect(text).not.toContain(USERSIG);
-      expect(text).not.toContain('administrator');
+      expect(text).not.toContain(encodeURIComponent(USERSIG));
     } finally {
       client.disconnect();
     }
+  });
+
+  it('fires a fault added on replica 1 on replica 3, exactly `times` times across the replicas', async () => {
+    const { send, admin } = await fresh();
+    const added = await admin[0]!('POST', '/faults', { errorCode: 70169, times: 3 });
+    expect(added.status).toBe(201);
+    expect(codes([await call(send[2]!)])).toEqual([70169]); // on replica 3 at once
+    const rest = codes(await Promise.all(Array.from({ length: 12 }, (_, i) => call(send[i % 3]!))));
+    expect(rest.filter((c) => c === 70169)).toHaveLength(2);
+    expect(rest.filter((c) => c === 0)).toHaveLength(10);
+    const listed = await admin[1]!('GET', '/faults');
+    expect(listed.json.faults).toMatchObject([
+      { id: added.json.id, errorCode: 70169, fired: 3, active: false },
+    ]);
+  });
+
+  it('lists the requests of every replica in the journal of any replica', async () => {
+    const { send, admin } = await fresh();
+    await admin[0]!('DELETE', '/requests');
+    for (let i = 0; i < 9; i++) await call(send[i % 3]!);
+    await send[1]!({ query: { ...QUERY, sdkappid: '1400000099' }, body: '{}' }); // 70020
+    for (const ask of admin) {
+      const all = await ask('GET', '/requests');
+      expect(all.json.requests).toHaveLength(10);
+      expect(all.json.requests.map((r: { seq: number }) => r.seq)).toEqual(
+        [...all.json.requests.map((r: { seq: number }) => r.seq)].sort((a: number, b: number) => a - b),
+      );
+      expect((await ask('GET', '/requests/count?code=0')).json.count).toBe(9);
+      expect((await ask('GET', '/requests?code=70020')).json.requests).toMatchObject([
+        { sdkappid: 1400000099, identifier: 'administrator', code: 70020 },
+      ]);
+    }
+    expect(JSON.stringify((await admin[2]!('GET', '/requests')).json)).not.toContain(USERSIG);
+  });
+
+  it('shares the clock and the day overrides: every replica answers the same new bytes', async () => {
+    const { send, admin } = await fresh();
+    const before = (await call(send[0]!)).text;
+    // Past midnight in Beijing (a new 30-day window), within the test UserSig's 24 hours.
+    const clock = await admin[1]!('PUT', '/clock', { now: '2025-03-11T01:00:00+08:00' });
+    expect(clock.json.frozen).toBe(true);
+    for (const ask of admin) expect((await ask('GET', '/clock')).json.now).toBe('2025-03-10T17:00:00.000Z');
+    const moved = await Promise.all(send.map((s) => call(s)));
+    expect(moved[0]!.json.Result[0].Date).toBe('20250310');
+    expect(new Set(moved.map((a) => a.text)).size).toBe(1);
+    expect(moved[0]!.text).not.toBe(before);
+
+    const set = await admin[2]!('PUT', `/apps/${APP.sdkappid}/days`, {
+      days: [{ Date: '20250310', ActiveUserNum: '4242' }],
+    });
+    expect(set.status).toBe(200);
+    const overridden = await Promise.all(send.map((s) => call(s)));
+    for (const a of overridden) expect(a.json.Result[0].ActiveUserNum).toBe('4242');
+    await admin[0]!('DELETE', `/apps/${APP.sdkappid}/days`);
+    await vi.waitFor(async () => {
+      const back = await Promise.all(send.map((s) => call(s)));
+      expect(back.map((a) => a.text)).toEqual([moved[0]!.text, moved[0]!.text, moved[0]!.text]);
+    });
+  });
+
+  it('resets every replica from any replica', async () => {
+    const { send, admin } = await fresh();
+    await admin[0]!('POST', '/faults', { errorCode: 70169 });
+    await admin[0]!('PUT', '/clock', { offsetMs: 86_400_000 });
+    expect(codes(await Promise.all(send.map((s) => call(s))))).toEqual([70169, 70169, 70169]);
+    await admin[2]!('POST', '/reset');
+    await vi.waitFor(async () => {
+      expect(codes(await Promise.all(send.map((s) => call(s))))).toEqual([0, 0, 0]);
+      for (const ask of admin) expect((await ask('GET', '/clock')).json.offsetMs).toBe(0);
+    });
+    expect((await admin[1]!('GET', '/faults')).json.faults).toEqual([]);
   });
 
   it('survives a Redis restart: 70500 during the outage, one log line each way, success after', async () => {

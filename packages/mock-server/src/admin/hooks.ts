@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { ADMIN_PREFIX, ADMIN_TOKEN_HEADER, FAULT_HEADER } from '@timock/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { fieldMask } from '../envelope.js';
-import { newRequestState, parseRequestField, sendFailure } from '../routes/getappinfo.js';
+import { newRequestState, parseRequestField, sendFailure, sendStoreFailure } from '../routes/getappinfo.js';
 import { type AdminAccess, mayOverride } from './access.js';
 import type { ControlPlane, MockControls } from './control.js';
 import { type FaultAction, parseFaultHeader } from './faults.js';
@@ -107,6 +107,24 @@ export function attachControlPlane(
     delays.set(timer, request);
   };
 
+  /** Performs a fault, or goes on when none fired; with replicas, the firing may come as a Promise (70500 when it fails). */
+  const act = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    action: FaultAction | Promise<FaultAction | undefined> | undefined,
+    done: HookHandlerDoneFunction,
+  ) => {
+    if (action === undefined) return done();
+    if (!(action instanceof Promise)) return perform(request, reply, action, done);
+    action.then(
+      (fired) => (fired === undefined ? done() : perform(request, reply, fired, done)),
+      (error: unknown) => {
+        request.timock ??= newRequestState(request.query, clock.now());
+        sendStoreFailure(request, reply, error);
+      },
+    );
+  };
+
   /** The per-request header's action, `undefined` when absent or not allowed, or a reason it is invalid. */
   const headerAction = (request: FastifyRequest): FaultAction | string | undefined => {
     const raw = request.headers[FAULT_HEADER];
@@ -129,8 +147,7 @@ export function attachControlPlane(
       }
       const q = queryOf(request);
       const action = fromHeader ?? rules.fire({ sdkappid: q.sdkappid, identifier: q.identifier, path });
-      if (action === undefined) return done();
-      perform(request, reply, action, done);
+      act(request, reply, action, done);
     };
 
   const afterBody =
@@ -146,9 +163,7 @@ export function attachControlPlane(
         path,
         fields: fieldMask(fields ?? undefined),
       };
-      const action = rules.fire(target);
-      if (action === undefined) return done();
-      perform(request, reply, action, done);
+      act(request, reply, rules.fire(target), done);
     };
 
   server.addHook('onRoute', (route) => {
