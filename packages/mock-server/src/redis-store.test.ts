@@ -123,8 +123,12 @@ describe.skipIf(BIN === undefined)('RedisStore against a real redis-server', () 
         ['b', []],
         ['c', []],
       ]);
-      b!.listen((part, value) => seen.get('b')!.push([part, value]));
-      c!.listen((part, value) => seen.get('c')!.push([part, value]));
+      b!.listen((part, value) => {
+        seen.get('b')!.push([part, value]);
+      });
+      c!.listen((part, value) => {
+        seen.get('c')!.push([part, value]);
+      });
       let mine: unknown;
       a!.listen((part, value) => {
         if (part === 'clock') mine = value;
@@ -149,7 +153,9 @@ describe.skipIf(BIN === undefined)('RedisStore against a real redis-server', () 
     it('drops parts by prefix and tells every replica to reload', async () => {
       const [a, b] = await replicas(2);
       const events: string[] = [];
-      b!.listen((part) => events.push(part));
+      b!.listen((part) => {
+        events.push(part);
+      });
       await a!.put('fault:f1', { times: 1 });
       await a!.put('fault:f2', { times: 1 });
       await a!.put('clock', { offsetMs: 1 });

@@ -171,7 +171,10 @@ const SCRIPTS = {
 } as const;
 
 /** A listener of {@link SharedControl.listen}. */
-type ControlListener = (part: string, value: unknown) => void;
+type ControlListener = (part: string, value: unknown) => void | Promise<void>;
+
+/** How long {@link RedisStore.open} waits for the first subscription and reload, ms. */
+const FIRST_SYNC_MS = 2000;
 
 /** The URL with any password replaced, for log lines and the banner. */
 export function redactRedisUrl(url: string): string {
@@ -256,9 +259,13 @@ export class RedisStore implements StateStore, SharedControl {
     const subscriber = client.duplicate({ autoResubscribe: false });
     subscriber.on('error', () => undefined);
     subscriber.on('message', (_channel: string, message: string) => this.#onMessage(message));
+    let synced: () => void = () => undefined;
+    const firstSync = new Promise<void>((resolve) => {
+      synced = resolve;
+    });
     subscriber.on('ready', () => {
       subscriber.subscribe(this.#channel).then(
-        () => this.#emit('*', undefined),
+        () => Promise.all(this.#emit('*', undefined)).then(synced, synced),
         () => undefined,
       );
     });
@@ -267,7 +274,12 @@ export class RedisStore implements StateStore, SharedControl {
       await Promise.all([client.connect(), subscriber.connect()]);
     } catch (error) {
       this.#down((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+      return;
     }
+    // Serve only once the control state is loaded (bounded: a slow Redis delays the start, no more).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([firstSync, new Promise((resolve) => (timer = setTimeout(resolve, FIRST_SYNC_MS)))]);
+    clearTimeout(timer);
   }
 
   async put(part: string, value: unknown): Promise<void> {
@@ -381,8 +393,8 @@ export class RedisStore implements StateStore, SharedControl {
     this.#echoes.get(nonce)?.();
   }
 
-  #emit(part: string, value: unknown): void {
-    for (const listener of this.#listeners) listener(part, value);
+  #emit(part: string, value: unknown): (void | Promise<void>)[] {
+    return this.#listeners.map((listener) => listener(part, value));
   }
 
   async close(): Promise<void> {

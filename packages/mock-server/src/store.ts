@@ -31,9 +31,10 @@ export interface SharedControl {
   /**
    * Listens to changes: `(part, value)` for a set, `(part, undefined)` for a removal, and `('*', undefined)`
    * when the listener must reload the whole {@link SharedControl.snapshot} (after a drop, or a (re)connect,
-   * when changes may have been missed).
+   * when changes may have been missed). A listener may return a Promise: the store's `open()` waits
+   * for the first reload.
    */
-  listen(listener: (part: string, value: unknown) => void): void;
+  listen(listener: (part: string, value: unknown) => void | Promise<void>): void;
   /** The next number of a counter shared by every replica (1, 2, ...): ids unique across replicas. */
   nextId(counter: string): Promise<number>;
   /**

@@ -92,11 +92,13 @@ export class Replication implements SharedAdmin {
   readonly #control: SharedControl;
   readonly #parts: ReplicatedParts;
   readonly #pending = new Set<Promise<void>>();
+  /** Changes that arrive while a reload reads the snapshot, applied after it in their order. */
+  #queue: [string, unknown][] | undefined;
 
   constructor(parts: ReplicatedParts, control: SharedControl) {
     this.#parts = parts;
     this.#control = control;
-    control.listen((part, value) => this.#apply(part, value));
+    control.listen((part, value) => this.#onChange(part, value));
     parts.journal.onWrite((...args) => control.journalAppend(entryOf(...args), parts.journal.capacity));
   }
 
@@ -170,12 +172,17 @@ export class Replication implements SharedAdmin {
     change.then(forget, forget);
   }
 
-  /** One change from any replica (this one included: applying it again changes nothing). */
+  /** One change from any replica (this one included: applying it again changes nothing), or `*`: reload. */
+  #onChange(part: string, value: unknown): Promise<void> | undefined {
+    if (this.#queue !== undefined) this.#queue.push([part, value]);
+    else if (part === '*') return this.#reload();
+    else this.#apply(part, value);
+    return undefined;
+  }
+
   #apply(part: string, value: unknown): void {
     const { clock, rules, apps } = this.#parts;
-    if (part === '*') {
-      void this.#reload();
-    } else if (part === CLOCK) {
+    if (part === CLOCK) {
       const setting = value as { frozenAt?: number; offsetMs?: number } | undefined;
       if (setting === undefined) clock.reset();
       else if (setting.frozenAt !== undefined) clock.set({ now: new Date(setting.frozenAt).toISOString() });
@@ -199,16 +206,23 @@ export class Replication implements SharedAdmin {
 
   /** Makes this replica's state the shared one (after a drop, or a (re)connect that may have missed changes). */
   async #reload(): Promise<void> {
-    let parts: Map<string, unknown>;
+    this.#queue = [];
+    let parts: Map<string, unknown> | undefined;
     try {
       parts = await this.#control.snapshot();
     } catch {
-      return; // unreachable: the next (re)connect reloads
+      // unreachable: the next (re)connect reloads
     }
-    const { clock, rules, apps } = this.#parts;
-    for (const view of rules.list()) if (!parts.has(`${FAULT}${view.id}`)) rules.delete(view.id);
-    if (!parts.has(CLOCK)) clock.reset();
-    for (const app of apps.apps()) if (app.overriddenDays > 0) apps.clearDays(app.sdkappid);
-    for (const [part, value] of parts) this.#apply(part, value);
+    if (parts !== undefined) {
+      const { clock, rules, apps } = this.#parts;
+      for (const view of rules.list()) if (!parts.has(`${FAULT}${view.id}`)) rules.delete(view.id);
+      if (!parts.has(CLOCK)) clock.reset();
+      for (const app of apps.apps()) if (app.overriddenDays > 0) apps.clearDays(app.sdkappid);
+      for (const [part, value] of parts) this.#apply(part, value);
+    }
+    const queued = this.#queue;
+    this.#queue = undefined;
+    // A `*` among them starts another reload, which queues the rest: the order holds.
+    for (const [part, value] of queued) void this.#onChange(part, value);
   }
 }
