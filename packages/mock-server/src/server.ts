@@ -53,8 +53,10 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     ? new RedisStore({ ...opts.redis, log: server.log })
     : new MemoryStore();
   const registry = new AppRegistry(opts.seed, opts.apps, opts, store);
-  server.addHook('onReady', () => store.open());
-  server.addHook('onClose', () => store.close());
+  if (opts.redis) {
+    server.addHook('onReady', () => store.open());
+    server.addHook('onClose', () => store.close());
+  }
 
   // Faults and the journal hook in around the routes; every time-based rule reads the server's clock.
   const { now } = installControlPlane(server, registry, opts, store.control).serverClock;

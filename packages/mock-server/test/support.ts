@@ -4,6 +4,7 @@
 import { GETAPPINFO_PATH } from '@timock/schema';
 import type { FastifyInstance } from 'fastify';
 import { request } from 'undici';
+import { signUserSig } from '../src/usersig.js';
 
 /** A request as a test describes it. */
 export interface TestRequest {
@@ -79,5 +80,27 @@ export function httpTransport(baseUrl: string): Transport {
       text,
       json: parse(text),
     };
+  };
+}
+
+/** The query of a valid getappinfo call for an app, its UserSig signed at `atMs` (the official library). */
+export function signedQuery(
+  app: { sdkappid: number; secretKey: string },
+  atMs: number,
+  options: { identifier?: string; expireSeconds?: number } = {},
+): Record<string, string> {
+  const identifier = options.identifier ?? 'administrator';
+  return {
+    sdkappid: String(app.sdkappid),
+    identifier,
+    usersig: signUserSig({
+      sdkappid: app.sdkappid,
+      secretKey: app.secretKey,
+      identifier,
+      expireSeconds: options.expireSeconds ?? 86_400,
+      nowSeconds: Math.floor(atMs / 1000),
+    }),
+    random: '7',
+    contenttype: 'json',
   };
 }

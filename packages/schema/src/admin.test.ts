@@ -94,8 +94,15 @@ describe('FixtureSchema', () => {
       source: 'http://127.0.0.1:1',
       days: [{ Date: '20250309', QQ: '1' }],
     };
-    expect(FixtureSchema.parse(fixture).days[0]).toEqual({ Date: '20250309', QQ: '1' });
+    const recorded = { QQ: '1', Date: '20250309', ChainIncrease: '5', AppId: '1400000000' };
+    const parsed = FixtureSchema.parse({ ...fixture, days: [recorded] });
+    expect(JSON.stringify(parsed.days[0])).toBe(JSON.stringify(recorded)); // same keys, same order
     expect(FixtureSchema.safeParse({ ...fixture, secretKey: 'k' }).success).toBe(false);
+    const bad = FixtureSchema.safeParse({ ...fixture, days: [{ Date: '2025-03-09', ChainIncrease: 5 }] });
+    expect(bad.error?.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'days.0.ChainIncrease',
+      'days.0.Date',
+    ]);
   });
 });
 

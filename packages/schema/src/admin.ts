@@ -275,6 +275,18 @@ export const DaysDocumentSchema = z
 export type DaysDocument = z.infer<typeof DaysDocumentSchema>;
 
 /**
+ * A day as recorded: checked against `PartialDaySchema`, but kept exactly as sent (its key order and
+ * unknown fields), so a replay can answer the recorded bytes.
+ */
+export const RecordedDaySchema = z.record(z.string(), z.unknown()).superRefine((day, ctx) => {
+  const checked = PartialDaySchema.safeParse(day);
+  if (checked.success) return;
+  for (const issue of checked.error.issues) {
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }
+});
+
+/**
  * A recorded fixture (`timock record`): one app's days as the upstream answered a full pull, in its key
  * order, unknown fields kept. Never a key or a UserSig.
  */
@@ -289,7 +301,7 @@ export const FixtureSchema = z
     recordedAt: isoDateTime,
     /** Where it was recorded: a URL or a region id. */
     source: z.string(),
-    days: z.array(PartialDaySchema),
+    days: z.array(RecordedDaySchema),
   })
   .meta({ id: 'Fixture' });
 

@@ -39,6 +39,7 @@ export {
   type JournalFilter,
   JournalQuerySchema,
   MAX_FAULT_DELAY_MS,
+  RecordedDaySchema,
   type ResolvedAppConfig,
 } from './admin.js';
 export { ADMIN_TAG, registerAdminPaths } from './admin-openapi.js';

@@ -88,7 +88,7 @@ export class FaultRules {
   /**
    * @param now - the server's clock (rule lifetimes follow it)
    * @param shared - for replicas: `ids` makes ids unique across them, `claim` counts every firing
-   *   for all of them together (then {@link FaultRules.fire} answers with a Promise when a rule matches)
+   *   for all of them together (then the hooks use {@link FaultRules.fireShared})
    */
   constructor(now: () => number, shared: { ids: () => string; claim: FaultClaim } | undefined = undefined) {
     this.#now = now;
@@ -169,8 +169,7 @@ export class FaultRules {
    * source), counting the firing; `undefined` when none fires. With `target.fields` set, only rules
    * with `fields` are judged, else only rules without.
    */
-  fire(target: FaultTarget): FaultAction | Promise<FaultAction | undefined> | undefined {
-    if (this.#claim !== undefined) return this.#fireShared(target);
+  fire(target: FaultTarget): FaultAction | undefined {
     const phaseBody = target.fields !== undefined;
     const now = this.#now();
     let fired: FaultAction | undefined;
@@ -206,17 +205,25 @@ export class FaultRules {
     return true;
   }
 
+  /** True when the rules are shared by replicas: then {@link FaultRules.fireShared} decides, not `fire`. */
+  get shared(): boolean {
+    return this.#claim !== undefined;
+  }
+
   /**
    * {@link FaultRules.fire} for replicas: the first matching rule in play whose shared claim
    * succeeds (the claim draws the probability and counts `times` for every replica together).
+   *
+   * @throws when the rules are not shared (no claim was given)
    */
-  async #fireShared(target: FaultTarget): Promise<FaultAction | undefined> {
+  async fireShared(target: FaultTarget): Promise<FaultAction | undefined> {
+    if (this.#claim === undefined) throw new Error('fireShared needs shared fault rules');
     const phaseBody = target.fields !== undefined;
     const now = this.#now();
     for (const rule of [...this.#rules]) {
       if (!rule.active || (rule.fields !== undefined) !== phaseBody || !this.#matches(rule, target)) continue;
       if (now >= rule.expiresAt) continue;
-      const fired = await this.#claim!(rule.id, rule.view);
+      const fired = await this.#claim(rule.id, rule.view);
       const { times, probability } = rule.view;
       if (fired === 0) {
         // Without a probability, no firing means used up (or removed) on the replicas together.

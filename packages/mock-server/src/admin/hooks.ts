@@ -146,8 +146,8 @@ export function attachControlPlane(
         return;
       }
       const q = queryOf(request);
-      const action = fromHeader ?? rules.fire({ sdkappid: q.sdkappid, identifier: q.identifier, path });
-      act(request, reply, action, done);
+      const target = { sdkappid: q.sdkappid, identifier: q.identifier, path };
+      act(request, reply, fromHeader ?? (rules.shared ? rules.fireShared(target) : rules.fire(target)), done);
     };
 
   const afterBody =
@@ -163,7 +163,7 @@ export function attachControlPlane(
         path,
         fields: fieldMask(fields ?? undefined),
       };
-      act(request, reply, rules.fire(target), done);
+      act(request, reply, rules.shared ? rules.fireShared(target) : rules.fire(target), done);
     };
 
   server.addHook('onRoute', (route) => {

@@ -34,6 +34,10 @@ describe('parseCommand', () => {
       https: undefined,
       logLevel: 'info',
       redis: undefined,
+      admin: true,
+      adminToken: undefined,
+      journalSize: undefined,
+      fixtures: [],
     };
     expect(parseCommand([], {})).toEqual(expected);
     expect(parseCommand(['serve'], {})).toEqual(expected);
@@ -142,5 +146,78 @@ describe('parseCommand', () => {
     expect(parseCommand(['-h'], {})).toEqual({ kind: 'help' });
     expect(parseCommand(['--version'], {})).toEqual({ kind: 'version' });
     expect(parseCommand(['openapi'], {})).toEqual({ kind: 'openapi' });
+  });
+
+  it('reads the control-plane flags, their environment variables and config fields', () => {
+    expect(parseCommand(['--no-admin', '--journal-size', '50'], {})).toMatchObject({
+      admin: false,
+      journalSize: 50,
+    });
+    expect(parseCommand([], { TIMOCK_NO_ADMIN: '1', TIMOCK_JOURNAL_SIZE: '7' })).toMatchObject({
+      admin: false,
+      journalSize: 7,
+    });
+    const token = 'tok-0123456789';
+    expect(parseCommand(['--admin-token', token], {})).toMatchObject({ admin: true, adminToken: token });
+    expect(parseCommand([], { TIMOCK_ADMIN_TOKEN: token })).toMatchObject({ adminToken: token });
+    const config = file('admin.json', JSON.stringify({ admin: false, journalSize: 9 }));
+    expect(parseCommand(['--config', config], {})).toMatchObject({
+      admin: false,
+      config: { journalSize: 9 },
+    });
+    expect(usage(['--journal-size', '0'])).toMatch(/--journal-size must be an integer from 1 to 100000/);
+    expect(usage(['--journal-size', '100001'])).toMatch(/--journal-size/);
+    expect(usage(['--admin-token', 'short'])).toMatch(/--admin-token must be 8 to 256 printable/);
+    expect(usage(['--admin-token', 'has a space in it'])).toMatch(/--admin-token/);
+    expect(usage(['--admin-token', token, '--no-admin'])).toMatch(/exclude each other/);
+    expect(usage(['--admin'])).toMatch(/Unknown option '--admin'/);
+  });
+
+  it('reads fixtures from flags and from the config file (relative to it), and refuses bad ones', () => {
+    const fixture = {
+      timockFixture: 1,
+      sdkappid: 1400000005,
+      admins: ['administrator'],
+      recordedAt: '2025-03-10T04:00:00Z',
+      source: 'http://127.0.0.1:1',
+      days: [{ Date: '20250309', ActiveUserNum: '3' }],
+    };
+    const path = file('rec.json', JSON.stringify(fixture));
+    expect(parseCommand(['--fixtures', path], {})).toMatchObject({ fixtures: [{ path, fixture }] });
+    const config = file('with-fixtures.json', JSON.stringify({ fixtures: 'rec.json' }));
+    const viaConfig = parseCommand(['--config', config], {});
+    expect(viaConfig).toMatchObject({ fixtures: [{ path, fixture }] });
+    expect((viaConfig as { config: object }).config).toEqual({});
+    expect(usage(['--fixtures', path, '--fixtures', path])).toMatch(/both record app 1400000005/);
+    expect(usage(['--fixtures', join(dir, 'none.json')])).toMatch(/fixture file .*none\.json not found/);
+    const bad = file('bad-fixture.json', JSON.stringify({ ...fixture, days: [{ Date: 'x' }] }));
+    expect(usage(['--fixtures', bad])).toMatch(/fixture file .*: days\.0\.Date: Date must be YYYYMMDD/);
+  });
+
+  it('parses record and refuses incomplete or contradictory flags', () => {
+    const base = ['--sdkappid', '1400000000', '--secret-key', 'k', '--out', 'f.json'];
+    expect(parseCommand(['record', '--upstream', 'http://127.0.0.1:9/', ...base], {})).toEqual({
+      kind: 'record',
+      upstream: { baseUrl: 'http://127.0.0.1:9' },
+      sdkappid: 1400000000,
+      secretKey: 'k',
+      identifier: 'administrator',
+      out: 'f.json',
+    });
+    expect(
+      parseCommand(
+        ['record', '--region', 'singapore', '--identifier', 'ops', ...base.slice(0, 2), '--out', 'x'],
+        {
+          TIMOCK_SECRET_KEY: 'env-key',
+        },
+      ),
+    ).toMatchObject({ upstream: { region: 'singapore' }, secretKey: 'env-key', identifier: 'ops' });
+    expect(usage(['record', ...base])).toMatch(/exactly one of --upstream URL and --region R/);
+    expect(usage(['record', '--upstream', 'u', '--region', 'china', ...base])).toMatch(/exactly one/);
+    expect(usage(['record', '--upstream', 'ftp://x', ...base])).toMatch(/--upstream must be an http/);
+    expect(usage(['record', '--upstream', 'http://u:p@x', ...base])).toMatch(/without credentials/);
+    expect(usage(['record', '--region', 'mars', ...base])).toMatch(/--region must be one of china/);
+    expect(usage(['record', '--region', 'china', '--sdkappid', '1', '--secret-key', 'k'])).toMatch(/--out/);
+    expect(usage(['record', '--region', 'china', '--sdkappid', '1', '--out', 'o'])).toMatch(/--secret-key/);
   });
 });

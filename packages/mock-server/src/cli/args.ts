@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { z } from 'zod';
+import { type Fixture, FixtureSchema, REGION_IDS, type RegionId } from '@timock/schema';
+import { z } from 'zod';
+import { isLoopback } from '../admin/access.js';
+import { MAX_JOURNAL_SIZE } from '../admin/journal.js';
 import { type RedisOptions, RedisOptionsSchema, ServerOptionsSchema } from '../options.js';
 
 /** A problem with the command line, the environment or the config file: one line, exit code 2. */
@@ -22,13 +26,33 @@ export interface ServeCommand {
   /** Frozen clock, epoch ms, from `--now`. */
   now: number | undefined;
   /** The config file's contents (validated), when one was given. */
-  config: ConfigFile | undefined;
+  config: Omit<ConfigFile, 'fixtures'> | undefined;
   /** The config file's path, for messages. */
   configPath: string | undefined;
   https: { cert: string; key: string } | 'self-signed' | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   /** Shared state in Redis, from `--redis`/`--redis-prefix` (the config file's `redis` otherwise). */
   redis: RedisOptions | undefined;
+  /** Serve the admin API (false with `--no-admin`). */
+  admin: boolean;
+  /** The admin token (`--admin-token`, `TIMOCK_ADMIN_TOKEN` or the config file). */
+  adminToken: string | undefined;
+  /** Journal entries kept (`--journal-size`). */
+  journalSize: number | undefined;
+  /** Recorded fixtures to serve (`--fixtures`, repeatable, and the config's `fixtures`), validated. */
+  fixtures: { path: string; fixture: Fixture }[];
+}
+
+/** `timock record`: pull one app's data once and write a fixture. */
+export interface RecordCommand {
+  kind: 'record';
+  /** The upstream: a base URL, or a region of the vendor. */
+  upstream: { baseUrl: string } | { region: RegionId };
+  sdkappid: number;
+  secretKey: string;
+  identifier: string;
+  /** Where to write the fixture. */
+  out: string;
 }
 
 /** `timock usersig`. */
@@ -43,12 +67,16 @@ export interface UserSigCommand {
 /** Any command the CLI runs. */
 export type Command =
   | ServeCommand
+  | RecordCommand
   | UserSigCommand
   | { kind: 'openapi' }
   | { kind: 'help' }
   | { kind: 'version' };
 
-/** The JSON config file: `{"apps":[...],"seed":42}` (plus `bodyLimit`, cache sizes). */
+/**
+ * The JSON config file: `{"apps":[...],"seed":42}` (plus `bodyLimit`, cache sizes, `admin`, `adminToken`,
+ * `journalSize`, and `fixtures`: fixture file paths, relative to the config file).
+ */
 export const ConfigFileSchema = ServerOptionsSchema.pick({
   apps: true,
   seed: true,
@@ -56,7 +84,12 @@ export const ConfigFileSchema = ServerOptionsSchema.pick({
   sigCacheSize: true,
   answerCacheSize: true,
   redis: true,
-}).partial();
+  admin: true,
+  adminToken: true,
+  journalSize: true,
+})
+  .extend({ fixtures: z.union([z.string().min(1), z.array(z.string().min(1))]) })
+  .partial();
 
 /** The config file after validation. */
 export type ConfigFile = z.input<typeof ConfigFileSchema>;
@@ -64,6 +97,8 @@ export type ConfigFile = z.input<typeof ConfigFileSchema>;
 /** The help text. */
 export const HELP = `Usage:
   timock [serve] [options]      start the fake getappinfo server
+  timock record (--upstream URL | --region R) --sdkappid N --secret-key K [--identifier ID] --out FILE
+                                pull an app's data once (through @timock/client) into a fixture file
   timock usersig --sdkappid N --secret-key K --identifier ID [--expire SECONDS]
                                 print a UserSig (signed with tls-sig-api-v2)
   timock openapi                print the OpenAPI 3.1 document
@@ -83,8 +118,14 @@ Serve options (environment variable in brackets):
                       (TIMOCK_REDIS_URL; see "Running several replicas" in the README)
   --redis-prefix P    prefix of the Redis keys, the same for replicas of one fake (TIMOCK_REDIS_PREFIX,
                       default timock)
+  --fixtures FILE     serve a recorded fixture instead of generated data (repeatable)
+  --admin-token T     require "Authorization: Bearer T" on /__admin calls (TIMOCK_ADMIN_TOKEN);
+                      without it the admin API answers loopback callers only
+  --no-admin          no admin API, no x-timock-fault header (TIMOCK_NO_ADMIN=1)
+  --journal-size N    requests kept in the journal, 1..${MAX_JOURNAL_SIZE} (TIMOCK_JOURNAL_SIZE, default 1000)
 
-usersig options: --secret-key may come from TIMOCK_SECRET_KEY instead (keeps it out of the process list).
+usersig and record: --secret-key may come from TIMOCK_SECRET_KEY instead (keeps it out of the process list).
+record regions: ${REGION_IDS.join(', ')}; --identifier defaults to administrator.
 Exit codes: 0 success, 2 bad usage or configuration, 1 unexpected failure.`;
 
 const SERVE_OPTIONS = {
@@ -99,8 +140,22 @@ const SERVE_OPTIONS = {
   'log-level': { type: 'string' },
   redis: { type: 'string' },
   'redis-prefix': { type: 'string' },
+  fixtures: { type: 'string', multiple: true },
+  'admin-token': { type: 'string' },
+  'no-admin': { type: 'boolean' },
+  'journal-size': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
+} as const;
+
+const RECORD_OPTIONS = {
+  upstream: { type: 'string' },
+  region: { type: 'string' },
+  sdkappid: { type: 'string' },
+  'secret-key': { type: 'string' },
+  identifier: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 const USERSIG_OPTIONS = {
@@ -131,32 +186,54 @@ function integer(name: string, text: string, min: number, max: number): number {
 
 const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
 
-function readConfig(path: string): ConfigFile {
+/**
+ * Reads a JSON file and checks it with `schema`; any problem is one {@link CliUsageError} line. Returns
+ * the file's own JSON (no defaults filled in, key order kept).
+ */
+function readJsonFile<S extends z.ZodType>(path: string, schema: S, what: string): z.input<S> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new CliUsageError(
-      code === 'ENOENT'
-        ? `config file ${path} not found`
-        : `cannot read config file ${path} (${code ?? 'error'})`,
+      code === 'ENOENT' ? `${what} ${path} not found` : `cannot read ${what} ${path} (${code ?? 'error'})`,
     );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new CliUsageError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new CliUsageError(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  const parsed = ConfigFileSchema.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
     const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
-    throw new CliUsageError(`config file ${path}: ${where}${issue.message}${more}`);
+    throw new CliUsageError(`${what} ${path}: ${where}${issue.message}${more}`);
   }
-  return json as ConfigFile;
+  return json as z.input<S>;
+}
+
+/** The fixtures named by the config file (relative to it) and by `--fixtures`, read and checked. */
+function readFixtures(
+  configPath: string | undefined,
+  fromConfig: string | string[] | undefined,
+  fromFlags: string[],
+) {
+  const base = configPath === undefined ? '.' : dirname(configPath);
+  const paths = [...[fromConfig ?? []].flat().map((p) => resolve(base, p)), ...fromFlags];
+  const seen = new Map<number, string>();
+  return paths.map((path) => {
+    const fixture = readJsonFile(path, FixtureSchema, 'fixture file');
+    const other = seen.get(fixture.sdkappid);
+    if (other !== undefined) {
+      throw new CliUsageError(`fixture files ${other} and ${path} both record app ${fixture.sdkappid}`);
+    }
+    seen.set(fixture.sdkappid, path);
+    return { path, fixture };
+  });
 }
 
 /**
@@ -198,7 +275,11 @@ function parseServe(args: string[], env: Readonly<Record<string, string | undefi
     if (Number.isNaN(now)) throw new CliUsageError(`--now must be an ISO-8601 date-time, got "${nowText}"`);
   }
   const configPath = values.config ?? env.TIMOCK_CONFIG;
-  const config = configPath === undefined || configPath === '' ? undefined : readConfig(configPath);
+  const file =
+    configPath === undefined || configPath === ''
+      ? undefined
+      : readJsonFile(configPath, ConfigFileSchema, 'config file');
+  const { fixtures: fixturePaths, ...config } = file ?? {};
   const certPath = values.cert ?? env.TIMOCK_CERT;
   const keyPath = values.key ?? env.TIMOCK_KEY;
   const wantHttps = values.https === true || truthy(env.TIMOCK_HTTPS) || certPath !== undefined;
@@ -233,17 +314,72 @@ function parseServe(args: string[], env: Readonly<Record<string, string | undefi
     values['redis-prefix'] ?? env.TIMOCK_REDIS_PREFIX,
     config,
   );
+  const adminToken = values['admin-token'] ?? env.TIMOCK_ADMIN_TOKEN ?? config.adminToken;
+  if (adminToken !== undefined && !/^[\x21-\x7e]{8,256}$/.test(adminToken)) {
+    throw new CliUsageError('--admin-token must be 8 to 256 printable ASCII characters without spaces');
+  }
+  const admin = !(values['no-admin'] === true || truthy(env.TIMOCK_NO_ADMIN)) && config.admin !== false;
+  if (!admin && values['admin-token'] !== undefined)
+    throw new CliUsageError('--admin-token and --no-admin exclude each other');
+  const journalText = values['journal-size'] ?? env.TIMOCK_JOURNAL_SIZE;
   return {
     kind: 'serve',
     host,
     port,
     seed,
     now,
-    config,
+    config: file === undefined ? undefined : config,
     configPath,
     https,
     logLevel: logLevel as ServeCommand['logLevel'],
     redis,
+    admin,
+    adminToken,
+    journalSize:
+      journalText === undefined ? undefined : integer('--journal-size', journalText, 1, MAX_JOURNAL_SIZE),
+    fixtures: readFixtures(configPath, fixturePaths, values.fixtures ?? []),
+  };
+}
+
+/** True when the admin API of a fake listening on `host` answers only loopback callers without a token. */
+export function adminLoopbackOnly(cmd: ServeCommand): boolean {
+  return cmd.admin && cmd.adminToken === undefined && !(cmd.host === 'localhost' || isLoopback(cmd.host));
+}
+
+function parseRecord(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
+  const { values } = guard(() => parseArgs({ args, options: RECORD_OPTIONS, strict: true }));
+  if (values.help) return { kind: 'help' };
+  const secretKey = values['secret-key'] ?? env.TIMOCK_SECRET_KEY;
+  if ((values.upstream === undefined) === (values.region === undefined)) {
+    throw new CliUsageError('record needs exactly one of --upstream URL and --region R');
+  }
+  let upstream: RecordCommand['upstream'];
+  if (values.upstream !== undefined) {
+    const url = URL.canParse(values.upstream) ? new URL(values.upstream) : undefined;
+    if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
+      throw new CliUsageError(
+        `--upstream must be an http: or https: URL without credentials or query, got "${values.upstream}"`,
+      );
+    }
+    upstream = { baseUrl: values.upstream.replace(/\/+$/, '') };
+  } else {
+    const region = values.region as RegionId;
+    if (!REGION_IDS.includes(region)) {
+      throw new CliUsageError(`--region must be one of ${REGION_IDS.join(', ')}, got "${values.region}"`);
+    }
+    upstream = { region };
+  }
+  if (values.sdkappid === undefined) throw new CliUsageError('record needs --sdkappid');
+  if (secretKey === undefined || secretKey === '') throw new CliUsageError('record needs --secret-key');
+  if (values.out === undefined || values.out === '') throw new CliUsageError('record needs --out FILE');
+  if (values.identifier === '') throw new CliUsageError('--identifier must not be empty');
+  return {
+    kind: 'record',
+    upstream,
+    sdkappid: integer('--sdkappid', values.sdkappid, 1, Number.MAX_SAFE_INTEGER),
+    secretKey,
+    identifier: values.identifier ?? 'administrator',
+    out: values.out,
   };
 }
 
@@ -277,6 +413,7 @@ export function parseCommand(
 ): Command {
   const [first, ...rest] = argv;
   if (first === 'usersig') return parseUserSig(rest, env);
+  if (first === 'record') return parseRecord(rest, env);
   if (first === 'openapi') {
     guard(() => parseArgs({ args: rest, options: {}, strict: true }));
     return { kind: 'openapi' };

@@ -1,10 +1,18 @@
-import { buildOpenApiDocument, GETAPPINFO_PATH } from '@timock/schema';
+import { ADMIN_PREFIX, buildOpenApiDocument, GETAPPINFO_PATH } from '@timock/schema';
 import pkg from '../../package.json' with { type: 'json' };
 import { DEMO_APP, type ServerOptions } from '../options.js';
 import { redactRedisUrl } from '../redis-store.js';
 import { type StartedServer, startServer } from '../server.js';
 import { signUserSig } from '../usersig.js';
-import { CliUsageError, type Command, HELP, parseCommand, type ServeCommand } from './args.js';
+import {
+  adminLoopbackOnly,
+  CliUsageError,
+  type Command,
+  HELP,
+  parseCommand,
+  type ServeCommand,
+} from './args.js';
+import { CliFailure, record } from './record.js';
 
 /** Where the CLI writes: one call per line. */
 export interface CliOutput {
@@ -63,6 +71,22 @@ export function banner(cmd: ServeCommand, url: string, apps: ServerOptions['apps
         (isDemo ? `; secret key (public demo key): ${app.secretKey}` : ''),
     );
   }
+  for (const { path, fixture } of cmd.fixtures) {
+    const known = list.some((a) => a.sdkappid === fixture.sdkappid);
+    lines.push(
+      `  ${fixture.sdkappid} serves ${fixture.days.length} recorded days from ${path} (recorded ${fixture.recordedAt})` +
+        (known ? '' : `; admins: ${fixture.admins.join(', ')}; signed with the public demo key`),
+    );
+  }
+  if (!cmd.admin) lines.push('admin API: off (--no-admin)');
+  else {
+    const who = cmd.adminToken
+      ? 'token required'
+      : adminLoopbackOnly(cmd)
+        ? 'loopback callers only: set --admin-token to steer it from elsewhere'
+        : 'no token';
+    lines.push(`admin API: ${url}${ADMIN_PREFIX} (${who})`);
+  }
   const target = list.find((a) => a.sdkappid === DEMO_APP.sdkappid) ?? list[0];
   if (target) {
     const identifier = target.admins[0]!;
@@ -96,6 +120,10 @@ async function serve(cmd: ServeCommand, output: CliOutput): Promise<CliResult> {
     ...(cmd.now !== undefined ? { now: () => cmd.now! } : {}),
     logger: cmd.logLevel === 'silent' ? false : { level: cmd.logLevel },
     ...(cmd.redis !== undefined ? { redis: cmd.redis } : {}),
+    admin: cmd.admin,
+    ...(cmd.adminToken !== undefined ? { adminToken: cmd.adminToken } : {}),
+    ...(cmd.journalSize !== undefined ? { journalSize: cmd.journalSize } : {}),
+    fixtures: cmd.fixtures.map((f) => f.fixture),
   };
   if (cmd.https === 'self-signed') options.https = await selfSignedCertificate();
   else if (cmd.https) options.https = cmd.https;
@@ -148,12 +176,16 @@ export async function runCommand(cmd: Command, output: CliOutput): Promise<CliRe
       return { exitCode: 0 };
     case 'serve':
       return serve(cmd, output);
+    case 'record':
+      output.out(await record(cmd));
+      return { exitCode: 0 };
   }
 }
 
 /**
  * The whole CLI except the process glue: parses, runs, and turns every failure into one stderr line
- * (exit 2 for usage and configuration problems, 1 for anything unexpected), never a stack trace.
+ * (exit 2 for usage and configuration problems, 1 for a failed recording or anything unexpected), never
+ * a stack trace.
  */
 export async function main(
   argv: readonly string[],
@@ -166,6 +198,10 @@ export async function main(
     if (error instanceof CliUsageError) {
       output.err(`timock: ${error.message.replace(/\s*\n\s*/g, ' ')}`);
       return { exitCode: 2 };
+    }
+    if (error instanceof CliFailure) {
+      output.err(`timock: ${error.message.replace(/\s*\n\s*/g, ' ')}`);
+      return { exitCode: 1 };
     }
     const message = error instanceof Error ? error.message : String(error);
     output.err(`timock: unexpected error: ${message.split('\n')[0]}`);
