@@ -115,15 +115,22 @@ return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 `;
 
 /**
- * Appends a journal entry with the next sequence number and keeps the newest `capacity`. KEYS[1]: the
- * list (newest first), KEYS[2]: the sequence. ARGV: entry JSON, capacity. Stored as "seq|json".
+ * Appends journal entries with the next sequence numbers and keeps the newest `capacity`. KEYS[1]: the
+ * list (newest first), KEYS[2]: the sequence. ARGV: capacity, then the entries' JSON, oldest first.
+ * Stored as "seq|json".
  */
 const JOURNAL_SCRIPT = `
-local seq = redis.call('INCR', KEYS[2])
-redis.call('LPUSH', KEYS[1], seq .. '|' .. ARGV[1])
-redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
-return seq
+local n = #ARGV - 1
+local last = redis.call('INCRBY', KEYS[2], n)
+for i = 2, #ARGV do
+  redis.call('LPUSH', KEYS[1], (last - n + i - 1) .. '|' .. ARGV[i])
+end
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+return last
 `;
+
+/** Most journal entries sent in one script call. */
+const JOURNAL_BATCH = 1000;
 
 /** Empties the journal; returns how many entries it held. KEYS[1]: the list. */
 const JOURNAL_CLEAR_SCRIPT = `
@@ -157,7 +164,7 @@ type ScriptedRedis = Redis & {
     probability: string,
     seed: string,
   ): Promise<number>;
-  timockJournal(list: string, seq: string, entry: string, capacity: number): Promise<number>;
+  timockJournal(list: string, seq: string, capacity: number, ...entries: string[]): Promise<number>;
   timockJournalClear(list: string): Promise<number>;
 };
 
@@ -201,6 +208,11 @@ export class RedisStore implements StateStore, SharedControl {
   readonly #where: string;
   readonly #channel: string;
   readonly #listeners: ControlListener[] = [];
+  /** Journal entries (JSON) not sent yet: never more than the journal keeps. */
+  #journalQueue: string[] = [];
+  #journalCapacity = 1;
+  /** The running flush of the journal queue, if any. */
+  #journalFlush: Promise<void> | undefined;
   /** put/drop calls waiting for their own change to come back, by nonce. */
   readonly #echoes = new Map<string, () => void>();
   #client: ScriptedRedis | undefined;
@@ -333,14 +345,36 @@ export class RedisStore implements StateStore, SharedControl {
     return new Map(Object.entries(all).map(([id, n]) => [id, Number(n)]));
   }
 
+  /**
+   * Queues the entry; the queue goes to Redis in one script call per turn of the event loop (so the
+   * cost is per batch, not per request), and holds at most `capacity` entries: when Redis is slow or
+   * unreachable the oldest are dropped, as the journal itself would drop them.
+   */
   journalAppend(entry: SharedJournalEntry, capacity: number): void {
-    const json = JSON.stringify(entry);
-    this.#run((redis) =>
-      redis.timockJournal(this.key('journal'), this.key('journal:seq'), json, capacity),
-    ).catch(() => undefined); // lost while Redis is unreachable (#run logs the outage once)
+    const queue = this.#journalQueue;
+    queue.push(JSON.stringify(entry));
+    if (queue.length > capacity) queue.splice(0, queue.length - capacity);
+    this.#journalCapacity = capacity;
+    this.#journalFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      this.#flushJournal(),
+    );
+  }
+
+  async #flushJournal(): Promise<void> {
+    try {
+      while (this.#journalQueue.length > 0) {
+        const batch = this.#journalQueue.splice(0, JOURNAL_BATCH);
+        await this.#run((redis) =>
+          redis.timockJournal(this.key('journal'), this.key('journal:seq'), this.#journalCapacity, ...batch),
+        ).catch(() => undefined); // lost while Redis is unreachable (#run logs the outage once)
+      }
+    } finally {
+      this.#journalFlush = undefined;
+    }
   }
 
   async journalRead(): Promise<(SharedJournalEntry & { seq: number })[]> {
+    await this.#journalFlush; // this replica's own entries first
     const items = await this.#run((redis) => redis.lrange(this.key('journal'), 0, -1));
     const entries: (SharedJournalEntry & { seq: number })[] = [];
     for (let i = items.length - 1; i >= 0; i--) {
@@ -354,7 +388,8 @@ export class RedisStore implements StateStore, SharedControl {
     return entries;
   }
 
-  journalClear(): Promise<number> {
+  async journalClear(): Promise<number> {
+    await this.#journalFlush;
     return this.#run((redis) => redis.timockJournalClear(this.key('journal')));
   }
 

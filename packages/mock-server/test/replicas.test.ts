@@ -181,17 +181,20 @@ describe.skipIf(BIN === undefined)('three replicas sharing a real redis-server',
     await admin[0]!('DELETE', '/requests');
     for (let i = 0; i < 9; i++) await call(send[i % 3]!);
     await send[1]!({ query: { ...QUERY, sdkappid: '1400000099' }, body: '{}' }); // 70020
-    for (const ask of admin) {
-      const all = await ask('GET', '/requests');
-      expect(all.json.requests).toHaveLength(10);
-      expect(all.json.requests.map((r: { seq: number }) => r.seq)).toEqual(
-        [...all.json.requests.map((r: { seq: number }) => r.seq)].sort((a: number, b: number) => a - b),
-      );
-      expect((await ask('GET', '/requests/count?code=0')).json.count).toBe(9);
-      expect((await ask('GET', '/requests?code=70020')).json.requests).toMatchObject([
-        { sdkappid: 1400000099, identifier: 'administrator', code: 70020 },
-      ]);
-    }
+    // Each replica sends its entries after its answers, batched per turn of its event loop.
+    await vi.waitFor(async () => {
+      for (const ask of admin) {
+        const all = await ask('GET', '/requests');
+        expect(all.json.requests).toHaveLength(10);
+        expect(all.json.requests.map((r: { seq: number }) => r.seq)).toEqual(
+          [...all.json.requests.map((r: { seq: number }) => r.seq)].sort((a: number, b: number) => a - b),
+        );
+        expect((await ask('GET', '/requests/count?code=0')).json.count).toBe(9);
+        expect((await ask('GET', '/requests?code=70020')).json.requests).toMatchObject([
+          { sdkappid: 1400000099, identifier: 'administrator', code: 70020 },
+        ]);
+      }
+    });
     expect(JSON.stringify((await admin[2]!('GET', '/requests')).json)).not.toContain(USERSIG);
   });
 
