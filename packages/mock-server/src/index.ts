@@ -46,6 +46,8 @@ export {
   isStoreUnavailable,
   MemoryStore,
   type RateLimiter,
+  type SharedControl,
+  type SharedJournalEntry,
   type StateStore,
   StoreUnavailableError,
 } from './store.js';

@@ -195,8 +195,9 @@ export function redactRedisUrl(url: string): string {
 }
 
 /**
- * A {@link StateStore} in Redis, shared by every replica that uses the same Redis and key prefix.
- * Keys hold only SDKAppIDs and times, never a key or a UserSig.
+ * A {@link StateStore} (and its {@link SharedControl}) in Redis, shared by every replica that uses the
+ * same Redis and key prefix. It holds call times, control parts (fault rules, clock, day overrides) and
+ * journal entries: never a secret key, a UserSig or a request's URL or body.
  *
  * While Redis cannot be reached, every call through the store rejects with
  * {@link StoreUnavailableError} (the server answers 70500; it never falls back to a local budget). It
