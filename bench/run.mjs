@@ -11,7 +11,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { agent, sample, waitFor200 } from './lib/http.mjs';
-import { forkWorker, freePort, installCleanup, readMemory, startProcess, stopAll } from './lib/procs.mjs';
+import {
+  findBinary,
+  forkWorker,
+  freePort,
+  installCleanup,
+  readMemory,
+  startProcess,
+  stopAll,
+} from './lib/procs.mjs';
 import {
   fmtMB,
   fmtMs,
@@ -39,7 +47,11 @@ const HELP = `pnpm bench [-- options]
   --warmup S           unmeasured seconds of load before each measurement (default 1)
   --connections N      concurrent connections (default 50)
   --rows a,b,...       rows to run (default: ${'baseline-a,baseline-b,baseline-c,fake-full,fake-two,fake-invalid,prism'})
-                       extra: baseline-b-buffer (Fastify sending a Buffer), prism-dynamic
+                       extra: baseline-b-buffer (Fastify sending a Buffer), prism-dynamic,
+                       fake-redis-1, fake-redis-3 (see --replicas)
+  --replicas           add the replica rows: the fake with its rate limit in Redis, 1 replica and
+                       3 replicas (load split over them), and the Redis path's cost per call; needs
+                       redis-server (skipped with a note without it)
   --no-prism           skip the Prism row
   --no-extras          skip start-up, contract-suite and client-overhead measurements
   --soak               also run the 60 s RSS-drift measurement
@@ -60,6 +72,7 @@ const { values: argv } = parseArgs({
     rows: { type: 'string' },
     'no-prism': { type: 'boolean', default: false },
     'no-extras': { type: 'boolean', default: false },
+    replicas: { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
     memory: { type: 'boolean', default: false },
     'soak-seconds': { type: 'string' },
@@ -102,6 +115,9 @@ const DEFAULT_ROWS = [
 ];
 let rowIds = argv.rows ? argv.rows.split(',').map((s) => s.trim()) : DEFAULT_ROWS;
 if (argv['no-prism']) rowIds = rowIds.filter((r) => !r.startsWith('prism'));
+if (argv.replicas) {
+  for (const id of ['fake-full', 'fake-redis-1', 'fake-redis-3']) if (!rowIds.includes(id)) rowIds.push(id);
+}
 
 // ---------------------------------------------------------------- fixtures
 
@@ -311,6 +327,26 @@ const ROWS = {
     bodyBytes: invalidBody?.length,
     fake: true,
   },
+  'fake-redis-1': {
+    id: 'fake-redis-1',
+    label: 'fake + Redis, 1 replica',
+    start: () => startReplicas(1),
+    requests: fullRequests,
+    check: expectCode(0, fullBody.length),
+    bodyBytes: fullBody.length,
+    fake: true,
+    redis: true,
+  },
+  'fake-redis-3': {
+    id: 'fake-redis-3',
+    label: 'fake + Redis, 3 replicas',
+    start: () => startReplicas(3),
+    requests: fullRequests,
+    check: expectCode(0, fullBody.length),
+    bodyBytes: fullBody.length,
+    fake: true,
+    redis: true,
+  },
   prism: {
     id: 'prism',
     label: 'Prism 5.14.2, static example',
@@ -347,10 +383,46 @@ async function startPrism(dynamic) {
   return srv;
 }
 
+let redisKeys = 0;
+/**
+ * A fresh redis-server (no persistence, a temporary directory, a free loopback port) and `n` fakes in
+ * processes of their own sharing their rate limit in it. The load is split over the replicas' URLs;
+ * peak RSS is the first replica's.
+ */
+async function startReplicas(n) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmp, 'redis-'));
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const redis = await startProcess(redisServer, [...args, '--dir', dir], {
+    cwd: here,
+    readyPattern: /(Ready) to accept connections/,
+    url: `redis://127.0.0.1:${port}`,
+  });
+  const replicas = [];
+  const stop = async () => {
+    await Promise.all(replicas.map((r) => r.stop()));
+    await redis.stop();
+  };
+  try {
+    const options = { ...FAKE_LOAD_OPTIONS, redis: { url: redis.url, keyPrefix: `bench${++redisKeys}` } };
+    for (let i = 0; i < n; i++)
+      replicas.push(await startNode(serverScript('fake.mjs'), [JSON.stringify(options)]));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { ...replicas[0], urls: replicas.map((r) => r.url), stop };
+}
+
 for (const id of rowIds)
   if (!ROWS[id]) throw new Error(`unknown row ${id}; known: ${Object.keys(ROWS).join(', ')}`);
 let rows = rowIds.map((id) => ROWS[id]);
 if (!fakeAvailable) rows = rows.filter((r) => !r.fake);
+const redisServer = findBinary('redis-server');
+if (rows.some((r) => r.redis) && redisServer === undefined) {
+  note('replica rows skipped: no redis-server on PATH (apt-get install redis-server)');
+  rows = rows.filter((r) => !r.redis);
+}
 
 // ---------------------------------------------------------------- one load
 
@@ -397,6 +469,7 @@ function load(srv, requests, opts) {
       type: 'run',
       config: {
         url: srv.url,
+        urls: srv.urls,
         connections: config.connections,
         durationSec: opts.durationSec,
         warmupSec: opts.warmupSec,
@@ -550,6 +623,44 @@ async function measureClient() {
 }
 
 /**
+ * The Redis path's cost per call: sequential full pulls (one connection, so no queueing) against the
+ * in-memory fake and a fake whose rate limit is in Redis, in alternating blocks; median µs per call.
+ */
+async function measureRedisCost() {
+  const memory = await startNode(serverScript('fake.mjs'), [JSON.stringify(FAKE_LOAD_OPTIONS)]);
+  const shared = await startReplicas(1);
+  try {
+    const { blocks, callsPerBlock, warmupCalls } = config.client;
+    const block = async (srv, calls) => {
+      const t0 = performance.now();
+      for (let i = 0; i < calls; i++) {
+        const problem = ROWS['fake-full'].check(await sample(srv.url, fullRequests[i % fullRequests.length]));
+        if (problem) throw new Error(`redis cost: wrong answer: ${problem}`);
+      }
+      return ((performance.now() - t0) * 1000) / calls;
+    };
+    await block(memory, warmupCalls);
+    await block(shared, warmupCalls);
+    const mem = [];
+    const red = [];
+    for (let b = 0; b < blocks; b++) {
+      if (b % 2 === 0) {
+        mem.push(await block(memory, callsPerBlock));
+        red.push(await block(shared, callsPerBlock));
+      } else {
+        red.push(await block(shared, callsPerBlock));
+        mem.push(await block(memory, callsPerBlock));
+      }
+    }
+    const memoryUs = median(mem);
+    const redisUs = median(red);
+    return { memoryUsPerCall: memoryUs, redisUsPerCall: redisUs, costUs: redisUs - memoryUs };
+  } finally {
+    await Promise.all([memory.stop(), shared.stop()]);
+  }
+}
+
+/**
  * RSS drift: one long full-pull load. V8's old space fills and is collected in a sawtooth of several
  * seconds, so single readings depend on the phase: the levels compared are the medians of the VmRSS
  * samples (every 100 ms) in [8, 10] s and in the last 2 s; growth is one-sided (a drop is no growth).
@@ -669,6 +780,8 @@ try {
       invalidVsA: paired('fake-invalid', 'baseline-a'),
       p99FullVsB: paired('fake-full', 'baseline-b', 'p99'),
       fullVsPrism: paired('fake-full', 'prism'),
+      redis1VsMemory: paired('fake-redis-1', 'fake-full'),
+      redis3VsRedis1: paired('fake-redis-3', 'fake-redis-1'),
     };
     results.ratios = Object.fromEntries(Object.entries(pairs).map(([k, v]) => [k, v.median]));
     results.ratioDetails = pairs;
@@ -681,6 +794,10 @@ try {
     results.extras.contract = await measureContract();
     console.log('  client overhead ...');
     results.extras.client = await measureClient();
+  }
+  if (fakeAvailable && argv.replicas && redisServer !== undefined && !argv.memory) {
+    console.log('  Redis path cost per call ...');
+    results.extras.redisCost = await measureRedisCost();
   }
   if (fakeAvailable && (argv.soak || argv.memory)) results.extras.drift = await measureDrift();
   else if (!argv.memory) note('RSS drift not measured (run with --soak or --memory: 60 s of load)');
@@ -793,6 +910,23 @@ if (X.client) {
     '@timock/client getAppInfo(), per call (sequential)',
     `${X.client.clientUsPerCall.toFixed(0)} µs`,
   ]);
+}
+if (Number.isFinite(Q.redis1VsMemory))
+  extras.push([
+    'req/s, 1 replica with Redis / in-memory fake (paired per round)',
+    fmtRatio(Q.redis1VsMemory),
+  ]);
+if (Number.isFinite(Q.redis3VsRedis1))
+  extras.push([
+    'req/s, 3 replicas / 1 replica, both with Redis (paired per round)',
+    fmtRatio(Q.redis3VsRedis1),
+  ]);
+if (X.redisCost) {
+  extras.push([
+    'full pull per call, sequential: in-memory fake / fake + Redis',
+    `${X.redisCost.memoryUsPerCall.toFixed(0)} µs / ${X.redisCost.redisUsPerCall.toFixed(0)} µs`,
+  ]);
+  extras.push(['Redis path cost per call (the difference)', `${X.redisCost.costUs.toFixed(0)} µs`]);
 }
 if (X.drift)
   extras.push([

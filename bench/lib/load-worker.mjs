@@ -10,6 +10,8 @@ import autocannon from 'autocannon';
 /**
  * @typedef {object} LoadConfig
  * @property {string} url           origin, e.g. http://127.0.0.1:1234
+ * @property {string[]} [urls]      several origins (replicas): the connections are split evenly over
+ *                                  them, one autocannon instance each, and the results merged
  * @property {number} connections
  * @property {number} durationSec   measured duration
  * @property {number} warmupSec     unmeasured load before it (0 = none)
@@ -61,6 +63,40 @@ const pct = (sorted, p) =>
     ? Number.NaN
     : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
+/**
+ * Runs autocannon against every origin at once (connections split evenly) and merges the results.
+ * @param {LoadConfig} config
+ * @param {number} durationSec
+ */
+async function runSpread(config, durationSec) {
+  const urls = config.urls?.length ? config.urls : [config.url];
+  const runs = await Promise.all(
+    urls.map((url, i) => {
+      const connections =
+        Math.floor(config.connections / urls.length) + (i < config.connections % urls.length ? 1 : 0);
+      return runOnce({ ...config, url, connections }, durationSec);
+    }),
+  );
+  if (runs.length === 1) return runs[0];
+  const sum = (get) => runs.reduce((a, r) => a + get(r), 0);
+  const statuses = {};
+  for (const r of runs) for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+  return {
+    result: {
+      duration: Math.max(...runs.map((r) => r.result.duration)),
+      non2xx: sum((r) => r.result.non2xx),
+      errors: sum((r) => r.result.errors),
+      timeouts: sum((r) => r.result.timeouts),
+      requests: { average: sum((r) => r.result.requests.average) },
+      latency: { p50: Number.NaN, p99: Number.NaN },
+    },
+    latencies: runs.flatMap((r) => r.latencies),
+    bytes: sum((r) => r.bytes),
+    responses: sum((r) => r.responses),
+    statuses,
+  };
+}
+
 process.on('message', async (msg) => {
   if (msg?.type !== 'run') return;
   /** @type {LoadConfig} */
@@ -68,10 +104,10 @@ process.on('message', async (msg) => {
   try {
     if (config.warmupSec > 0) {
       process.send({ type: 'phase', phase: 'warmup' });
-      await runOnce(config, config.warmupSec);
+      await runSpread(config, config.warmupSec);
     }
     process.send({ type: 'phase', phase: 'measure' });
-    const { result, latencies, bytes, responses, statuses } = await runOnce(config, config.durationSec);
+    const { result, latencies, bytes, responses, statuses } = await runSpread(config, config.durationSec);
     const sorted = Float64Array.from(latencies).sort();
     const seconds = result.duration;
     process.send({

@@ -1,8 +1,9 @@
 // Child processes of the benchmark: servers (spawned, "READY <url>" on stdout) and workers (forked,
 // IPC). Every child is tracked and stopped at the end, on error and on Ctrl-C.
 import { fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
 import { parseProcStatus } from './stats.mjs';
 
 /** @type {Set<import('node:child_process').ChildProcess>} */
@@ -162,4 +163,19 @@ export function freePort() {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * An executable on PATH, or `undefined`.
+ * @param {string} name
+ */
+export function findBinary(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {}
+  }
+  return undefined;
 }

@@ -30,6 +30,8 @@ export {
   type HttpsOptions,
   InvalidOptionsError,
   type LoggerOption,
+  type RedisOptions,
+  RedisOptionsSchema,
   type ResolvedAppConfig,
   type ResolvedServerOptions,
   resolveServerOptions,
@@ -37,8 +39,18 @@ export {
   ServerOptionsSchema,
 } from './options.js';
 export { SlidingWindowLimiter } from './rate-limit.js';
+export { RedisStore, type RedisStoreOptions, redactRedisUrl, type StoreLogger } from './redis-store.js';
 export type { RequestState } from './routes/getappinfo.js';
 export { buildServer, type StartedServer, type StartServerOptions, startServer } from './server.js';
+export {
+  isStoreUnavailable,
+  MemoryStore,
+  type RateLimiter,
+  type SharedControl,
+  type SharedJournalEntry,
+  type StateStore,
+  StoreUnavailableError,
+} from './store.js';
 export { beijingDayNumber, formatDayNumber } from './time.js';
 export {
   inspectUserSig,

@@ -28,6 +28,34 @@ export interface HttpsOptions {
   cert: string | Buffer;
 }
 
+const isRedisUrl = (text: string): boolean => {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Where replicas share their state: a Redis URL and, optionally, the key prefix (replicas of one fake
+ * use the same; other fakes on the same Redis use another) and the command timeout.
+ */
+export const RedisOptionsSchema = z.strictObject({
+  /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS. */
+  url: z.string().refine(isRedisUrl, 'must be a redis:// or rediss:// URL with a host'),
+  /** Prefix of every key; default `timock`. */
+  keyPrefix: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . : -')
+    .default('timock'),
+  /** A Redis command unanswered after this many ms fails and the request gets 70500; default 1,000. */
+  commandTimeoutMs: z.number().int().positive().max(60_000).default(1000),
+});
+
+/** The `redis` option as a caller writes it: a URL, or `{ url, keyPrefix?, commandTimeoutMs? }`. */
+export type RedisOptions = z.input<typeof RedisOptionsSchema>;
+
 const isFunction = (v: unknown): v is () => number => typeof v === 'function';
 const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
 
@@ -44,11 +72,12 @@ const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
  * | `sigCacheSize` | `10000` | verified-UserSig cache entries |
  * | `answerCacheSize` | `256` | serialized-answer cache entries |
  * | `https` | none | `{ key, cert }` to serve HTTPS |
+ * | `docs` | `true` | serve `/openapi.json` and the API reference page `/docs` |
+ * | `redis` | none | a Redis URL or {@link RedisOptions}: replicas share their state there |
  * | `admin` | `true` | serve the admin API under `/__admin` and honour the `x-timock-fault` header |
  * | `adminToken` | none | require `Authorization: Bearer <token>` on admin calls (else: loopback callers only) |
  * | `journalSize` | `1000` | requests kept in the journal (1..100,000) |
  * | `fixtures` | `[]` | recorded data (`timock record`) served instead of generated data |
- * | `docs` | `true` | serve `/openapi.json` and the API reference page `/docs` |
  */
 export const ServerOptionsSchema = z.strictObject({
   apps: z
@@ -85,6 +114,10 @@ export const ServerOptionsSchema = z.strictObject({
   answerCacheSize: z.number().int().positive().default(256),
   https: z.strictObject({ key: pem, cert: pem }).optional(),
   docs: z.boolean().default(true),
+  redis: z
+    .union([z.string().transform((url) => ({ url })), RedisOptionsSchema])
+    .pipe(RedisOptionsSchema)
+    .optional(),
 });
 
 /** The options of {@link buildServer} as a caller writes them (everything optional). */

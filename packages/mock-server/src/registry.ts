@@ -3,7 +3,7 @@ import { AppDataset } from './dataset.js';
 import { type FieldMask, successBody } from './envelope.js';
 import { LruCache } from './lru.js';
 import type { ResolvedAppConfig } from './options.js';
-import { SlidingWindowLimiter } from './rate-limit.js';
+import { MemoryStore, type RateLimiter, type StateStore } from './store.js';
 import type { UserSigInspection } from './usersig.js';
 
 /** Cache sizes for each app's state. */
@@ -29,8 +29,8 @@ export class AppState {
   readonly config: ResolvedAppConfig;
   /** The admin identifiers, for the 60010 check. */
   readonly admins: ReadonlySet<string>;
-  /** The per-app sliding-window limiter (60007). */
-  readonly limiter: SlidingWindowLimiter;
+  /** The per-app sliding-window limiter (60007), from the server's state store. */
+  readonly limiter: RateLimiter;
   /** The app's generated data. */
   readonly dataset: AppDataset;
   /** Clock-independent UserSig inspections, keyed by identifier + "\n" + UserSig. */
@@ -40,10 +40,15 @@ export class AppState {
   #windowDay = Number.NaN;
   #window: Day[] = [];
 
-  constructor(seed: number, config: ResolvedAppConfig, limits: AppStateLimits) {
+  constructor(
+    seed: number,
+    config: ResolvedAppConfig,
+    limits: AppStateLimits,
+    store: StateStore = new MemoryStore(),
+  ) {
     this.config = config;
     this.admins = new Set(config.admins);
-    this.limiter = new SlidingWindowLimiter(config.rateLimitPerSecond);
+    this.limiter = store.limiter(config.sdkappid, config.rateLimitPerSecond);
     this.dataset = new AppDataset(seed, config);
     this.sigCache = new LruCache(limits.sigCacheSize);
     this.#answers = new LruCache(limits.answerCacheSize);
@@ -80,8 +85,17 @@ export class AppState {
 export class AppRegistry {
   readonly #apps = new Map<number, AppState>();
 
-  constructor(seed: number, apps: readonly ResolvedAppConfig[], limits: AppStateLimits) {
-    for (const config of apps) this.#apps.set(config.sdkappid, new AppState(seed, config, limits));
+  /** Where the apps' rate limiters (and every app added later) keep their state. */
+  readonly store: StateStore;
+
+  constructor(
+    seed: number,
+    apps: readonly ResolvedAppConfig[],
+    limits: AppStateLimits,
+    store: StateStore = new MemoryStore(),
+  ) {
+    this.store = store;
+    for (const config of apps) this.#apps.set(config.sdkappid, new AppState(seed, config, limits, store));
   }
 
   /** The app with this SDKAppID, or `undefined`. */

@@ -443,6 +443,46 @@ describe('options', () => {
     }
   });
 
+  it('validates the redis option: a URL or { url, keyPrefix, commandTimeoutMs }', () => {
+    expect(() => buildServer({ redis: 'http://cache:6379' })).toThrow(/redis\.url: must be a redis:\/\//);
+    expect(() => buildServer({ redis: { url: 'redis://cache', keyPrefix: '' } })).toThrow(/redis\.keyPrefix/);
+    expect(() => buildServer({ redis: { url: 'redis://cache', db: 1 } as never })).toThrow(/db/);
+    expect(() => buildServer({ redis: { url: 'redis://cache', commandTimeoutMs: 0 } })).toThrow(
+      /commandTimeoutMs/,
+    );
+  });
+
+  it('answers 70500 (never a local budget) while Redis is unreachable, logging one line, not one per request', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    // Port 1 on loopback: nothing listens there.
+    const server = buildServer({
+      ...OPTIONS,
+      redis: 'redis://:pw-in-url@127.0.0.1:1',
+      logger: { level: 'info', stream },
+    });
+    try {
+      await server.ready();
+      const send = injectTransport(server);
+      for (let i = 0; i < 5; i++) expectAnswer(await send({ query: q(), body: '{}' }), 70500);
+      // Checks before the rate limit still answer without Redis.
+      expectAnswer(await send({ query: q({ sdkappid: '1400000099' }), body: '{}' }), 70020);
+      const outage = lines.filter((l) => l.includes('unreachable'));
+      expect(outage).toHaveLength(1);
+      expect(JSON.parse(outage[0]!).msg).toMatch(
+        /^redis at redis:\/\/:redacted@127\.0\.0\.1:1 is unreachable/,
+      );
+      expect(lines.join('\n')).not.toContain('pw-in-url');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('serves the demo app by default', async () => {
     const send = injectTransport(buildServer({ now: () => T }));
     expectAnswer(await send({ query: q(), body: '{}' }), 0);

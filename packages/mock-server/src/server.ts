@@ -12,8 +12,10 @@ import { installControlPlane } from './admin/install.js';
 import { registerDocs } from './docs.js';
 import { loggerConfig, redactUrl } from './logging.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
+import { RedisStore } from './redis-store.js';
 import { AppRegistry } from './registry.js';
 import { newRequestState, registerGetAppInfo, sendFailure } from './routes/getappinfo.js';
+import { MemoryStore, type StateStore } from './store.js';
 
 /**
  * Builds the fake getappinfo server. It never listens: call `listen`, use `inject()` in tests, or use
@@ -27,7 +29,6 @@ import { newRequestState, registerGetAppInfo, sendFailure } from './routes/getap
  */
 export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const opts = resolveServerOptions(options);
-  const registry = new AppRegistry(opts.seed, opts.apps, opts);
   const logging = opts.logger !== false;
 
   const fastifyOptions: FastifyServerOptions = {
@@ -46,8 +47,19 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     : Fastify(fastifyOptions)) as unknown as FastifyInstance;
 
   server.decorateRequest('timock', null);
+
+  // Shared state (rate limits) lives in the store: in memory by default, in Redis for replicas.
+  const store: StateStore = opts.redis
+    ? new RedisStore({ ...opts.redis, log: server.log })
+    : new MemoryStore();
+  const registry = new AppRegistry(opts.seed, opts.apps, opts, store);
+  if (opts.redis) {
+    server.addHook('onReady', () => store.open());
+    server.addHook('onClose', () => store.close());
+  }
+
   // Faults and the journal hook in around the routes; every time-based rule reads the server's clock.
-  const { now } = installControlPlane(server, registry, opts).serverClock;
+  const { now } = installControlPlane(server, registry, opts, store.control).serverClock;
 
   // Every body is read as raw bytes, whatever its content type: the route decides what is valid.
   server.removeAllContentTypeParsers();

@@ -14,11 +14,13 @@ import {
   type ResolvedAppConfig,
 } from '@timock/schema';
 import type { AppRegistry, AppStateLimits } from '../registry.js';
+import type { SharedControl } from '../store.js';
 import { ServerClock } from './clock.js';
 import { DataControl } from './data.js';
 import { parseInput } from './errors.js';
 import { FaultRules } from './faults.js';
 import { Journal } from './journal.js';
+import { Replication, replicaFaultIds } from './shared.js';
 
 /** `mock.faults`: fault rules. */
 export interface FaultControls {
@@ -129,6 +131,8 @@ export interface ControlPlaneOptions {
   /** The server's base clock (`now` option). */
   now: () => number;
   journalSize: number;
+  /** For replicas: the store the control plane is shared through (see {@link Replication}). */
+  shared?: SharedControl | undefined;
 }
 
 /** A `now` given as a `Date` or epoch ms, as the ISO text the schema checks (anything else is left to it). */
@@ -155,10 +159,19 @@ export class ControlPlane implements MockControls {
   readonly journal: JournalControls;
   readonly clock: ClockControls;
   readonly data: DataControls;
+  /** With replicas: the shared state the admin API awaits and reads; `undefined` in memory. */
+  readonly shared: Replication | undefined;
 
   constructor(options: ControlPlaneOptions) {
+    const { shared } = options;
     const clock = new ServerClock(options.now);
-    const rules = new FaultRules(clock.now);
+    const rules = new FaultRules(
+      clock.now,
+      shared && {
+        ids: replicaFaultIds(),
+        claim: (id, rule) => shared.claim(id, `fault:${id}`, rule),
+      },
+    );
     const journal = new Journal(options.journalSize);
     const apps = new DataControl(
       options.registry,
@@ -171,10 +184,20 @@ export class ControlPlane implements MockControls {
     this.rules = rules;
     this.requests = journal;
     this.apps = apps;
+    const replication = shared && new Replication({ clock, rules, journal, apps }, shared);
+    this.shared = replication;
     this.faults = {
-      add: (rule) => rules.add(rule),
+      add: (rule) => {
+        const view = rules.add(rule);
+        replication?.faultAdded(view);
+        return view;
+      },
       list: () => rules.list(),
-      remove: (id) => rules.remove(id),
+      remove: (id) => {
+        const n = rules.remove(id);
+        replication?.faultRemoved(id);
+        return n;
+      },
     };
     this.journal = {
       capacity: journal.capacity,
@@ -185,16 +208,28 @@ export class ControlPlane implements MockControls {
       count: (filter) => journal.count(filter),
       clear: () => journal.clear(),
     };
+    const shareClock = (state: ClockState) => {
+      replication?.clockChanged();
+      return state;
+    };
     this.clock = {
       now: clock.now,
-      set: (setting) => clock.set(parseInput(ClockInputSchema, isoOf(setting), 'clock setting')),
-      advance: (ms) => clock.advance(ms),
-      reset: () => clock.reset(),
+      set: (setting) => shareClock(clock.set(parseInput(ClockInputSchema, isoOf(setting), 'clock setting'))),
+      advance: (ms) => shareClock(clock.advance(ms)),
+      reset: () => shareClock(clock.reset()),
       state: () => clock.state(),
     };
     this.data = {
-      set: (sdkappid, days) => apps.setDays(sdkappid, days),
-      clear: (sdkappid) => apps.clearDays(sdkappid),
+      set: (sdkappid, days) => {
+        const view = apps.setDays(sdkappid, days);
+        replication?.daysSet(sdkappid, Array.isArray(days) ? days : (days as DaysDocument).days);
+        return view;
+      },
+      clear: (sdkappid) => {
+        const view = apps.clearDays(sdkappid);
+        replication?.daysCleared(sdkappid);
+        return view;
+      },
       addApp: (app) => apps.addApp(app),
       apps: () => apps.apps(),
     };
@@ -206,5 +241,6 @@ export class ControlPlane implements MockControls {
     this.rules.remove();
     this.serverClock.reset();
     this.apps.reset();
+    this.shared?.reset();
   };
 }

@@ -105,7 +105,7 @@ export class DataControl {
     for (const fixture of this.#fixtures.values()) {
       let app = this.#registry.get(fixture.sdkappid);
       if (!app) {
-        app = new AppState(this.#seed, fixtureApp(fixture), this.#limits);
+        app = new AppState(this.#seed, fixtureApp(fixture), this.#limits, this.#registry.store);
         this.#registry.add(app);
       }
       this.#refresh(app);
@@ -154,7 +154,7 @@ export class DataControl {
     if (this.#registry.get(config.sdkappid)) {
       throw new ControlError('TIMOCK_DUPLICATE_APP', `app ${config.sdkappid} is already served`);
     }
-    const app = new AppState(this.#seed, config, this.#limits);
+    const app = new AppState(this.#seed, config, this.#limits, this.#registry.store);
     this.#registry.add(app);
     return this.view(app);
   }
@@ -195,7 +195,8 @@ export class DataControl {
   reset(): void {
     this.#overrides.clear();
     this.#registry.clear();
-    for (const config of this.#startApps) this.#registry.add(new AppState(this.#seed, config, this.#limits));
+    for (const config of this.#startApps)
+      this.#registry.add(new AppState(this.#seed, config, this.#limits, this.#registry.store));
     this.#addFixtureApps();
   }
 }

@@ -15,6 +15,12 @@ export interface FaultAction {
   readonly truncate: boolean;
 }
 
+/**
+ * Claims one firing of a rule for every replica together (see `SharedControl.claim`): the firings so
+ * far including this one, or 0 when it does not fire.
+ */
+export type FaultClaim = (id: string, rule: FaultRule) => Promise<number>;
+
 /** What a request offers to the rules' matchers. */
 export interface FaultTarget {
   /** The `sdkappid` query value as sent. */
@@ -71,15 +77,23 @@ function actionOf(id: string, rule: FaultRule, delayMs: number): FaultAction {
 export class FaultRules {
   readonly #rules: Rule[] = [];
   readonly #now: () => number;
+  readonly #ids: (() => string) | undefined;
+  readonly #claim: FaultClaim | undefined;
   #next = 1;
   /** True while some rule without `fields` may fire. */
   armed = false;
   /** True while some rule with `fields` may fire. */
   armedForBody = false;
 
-  /** @param now - the server's clock (rule lifetimes follow it) */
-  constructor(now: () => number) {
+  /**
+   * @param now - the server's clock (rule lifetimes follow it)
+   * @param shared - for replicas: `ids` makes ids unique across them, `claim` counts every firing
+   *   for all of them together (then the hooks use {@link FaultRules.fireShared})
+   */
+  constructor(now: () => number, shared: { ids: () => string; claim: FaultClaim } | undefined = undefined) {
     this.#now = now;
+    this.#ids = shared?.ids;
+    this.#claim = shared?.claim;
   }
 
   /**
@@ -89,8 +103,17 @@ export class FaultRules {
    */
   add(input: FaultRule): FaultView {
     const rule = parseInput(FaultRuleSchema, input, 'fault rule');
-    const id = `f${this.#next++}`;
-    const createdAt = this.#now();
+    return this.insert(this.#ids?.() ?? `f${this.#next++}`, rule, this.#now());
+  }
+
+  /**
+   * Adds (or replaces) a rule under a given id and creation time: how a rule added on another replica
+   * arrives. The rule is checked like {@link FaultRules.add}'s.
+   *
+   * @throws {@link ControlError} `TIMOCK_INVALID_INPUT` listing every problem of the rule
+   */
+  insert(id: string, input: FaultRule, createdAt: number): FaultView {
+    const rule = parseInput(FaultRuleSchema, input, 'fault rule');
     const entry: Rule = {
       id,
       view: { ...rule, id },
@@ -103,7 +126,9 @@ export class FaultRules {
       fired: 0,
       active: true,
     };
-    this.#rules.push(entry);
+    const i = this.#rules.findIndex((r) => r.id === id);
+    if (i >= 0) this.#rules[i] = entry;
+    else this.#rules.push(entry);
     this.#rearm();
     return this.#view(entry);
   }
@@ -169,6 +194,53 @@ export class FaultRules {
     }
     if (changed) this.#rearm();
     return fired;
+  }
+
+  /** Removes one rule by id if there is one (a removal made on another replica); true when it was there. */
+  delete(id: string): boolean {
+    const i = this.#rules.findIndex((r) => r.id === id);
+    if (i < 0) return false;
+    this.#rules.splice(i, 1);
+    this.#rearm();
+    return true;
+  }
+
+  /** True when the rules are shared by replicas: then {@link FaultRules.fireShared} decides, not `fire`. */
+  get shared(): boolean {
+    return this.#claim !== undefined;
+  }
+
+  /**
+   * {@link FaultRules.fire} for replicas: the first matching rule in play whose shared claim
+   * succeeds (the claim draws the probability and counts `times` for every replica together).
+   *
+   * @throws when the rules are not shared (no claim was given)
+   */
+  async fireShared(target: FaultTarget): Promise<FaultAction | undefined> {
+    if (this.#claim === undefined) throw new Error('fireShared needs shared fault rules');
+    const phaseBody = target.fields !== undefined;
+    const now = this.#now();
+    for (const rule of [...this.#rules]) {
+      if (!rule.active || (rule.fields !== undefined) !== phaseBody || !this.#matches(rule, target)) continue;
+      if (now >= rule.expiresAt) continue;
+      const fired = await this.#claim(rule.id, rule.view);
+      const { times, probability } = rule.view;
+      if (fired === 0) {
+        // Without a probability, no firing means used up (or removed) on the replicas together.
+        if (times !== undefined && probability === undefined) {
+          rule.active = false;
+          this.#rearm();
+        }
+        continue;
+      }
+      rule.fired = Math.max(rule.fired, fired);
+      if (times !== undefined && fired >= times) {
+        rule.active = false;
+        this.#rearm();
+      }
+      return actionOf(rule.id, rule.view, draw(rule.delay, rule.random));
+    }
+    return undefined;
   }
 
   #matches(rule: Rule, target: FaultTarget): boolean {

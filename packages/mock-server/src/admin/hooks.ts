@@ -8,7 +8,7 @@ import type {
   RouteHandlerMethod,
 } from 'fastify';
 import { fieldMask } from '../envelope.js';
-import { newRequestState, parseRequestField, sendFailure } from '../routes/getappinfo.js';
+import { newRequestState, parseRequestField, sendFailure, sendStoreFailure } from '../routes/getappinfo.js';
 import { type AdminAccess, mayOverride } from './access.js';
 import type { ControlPlane, MockControls } from './control.js';
 import { type FaultAction, parseFaultHeader } from './faults.js';
@@ -120,6 +120,24 @@ export function attachControlPlane(
     delays.set(timer, request);
   };
 
+  /** Performs a fault, or goes on when none fired; with replicas, the firing may come as a Promise (70500 when it fails). */
+  const act = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    action: FaultAction | Promise<FaultAction | undefined> | undefined,
+    done: HookHandlerDoneFunction,
+  ) => {
+    if (action === undefined) return done();
+    if (!(action instanceof Promise)) return perform(request, reply, action, done);
+    action.then(
+      (fired) => (fired === undefined ? done() : perform(request, reply, fired, done)),
+      (error: unknown) => {
+        request.timock ??= newRequestState(request.query, clock.now());
+        sendStoreFailure(request, reply, error);
+      },
+    );
+  };
+
   /** The per-request header's action, `undefined` when absent or not allowed, or a reason it is invalid. */
   const headerAction = (request: FastifyRequest): FaultAction | string | undefined => {
     const raw = request.headers[FAULT_HEADER];
@@ -142,9 +160,8 @@ export function attachControlPlane(
         return;
       }
       const q = queryOf(request);
-      const action = fromHeader ?? rules.fire({ sdkappid: q.sdkappid, identifier: q.identifier, path });
-      if (action === undefined) return go();
-      perform(request, reply, action, go);
+      const target = { sdkappid: q.sdkappid, identifier: q.identifier, path };
+      act(request, reply, fromHeader ?? (rules.shared ? rules.fireShared(target) : rules.fire(target)), go);
     };
 
   /** The check of rules naming `fields`, once the body is read, before the route's handler. */
@@ -153,17 +170,16 @@ export function attachControlPlane(
       if (!rules.armedForBody || request.timockFault !== null) return handler.call(this, request, reply);
       const fields = parseRequestField(request.body);
       const q = queryOf(request);
-      const action =
-        fields === undefined
-          ? undefined
-          : rules.fire({
-              sdkappid: q.sdkappid,
-              identifier: q.identifier,
-              path,
-              fields: fieldMask(fields ?? undefined),
-            });
-      if (action === undefined) return handler.call(this, request, reply);
-      perform(request, reply, action, () => void handler.call(this, request, reply));
+      if (fields === undefined) return handler.call(this, request, reply);
+      const target = {
+        sdkappid: q.sdkappid,
+        identifier: q.identifier,
+        path,
+        fields: fieldMask(fields ?? undefined),
+      };
+      act(request, reply, rules.shared ? rules.fireShared(target) : rules.fire(target), () =>
+        handler.call(this, request, reply),
+      );
     };
 
   // Each API route (under /v4/) gets the fault checks wrapped around its first step and its handler

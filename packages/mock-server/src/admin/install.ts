@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ResolvedServerOptions } from '../options.js';
 import type { AppRegistry } from '../registry.js';
+import type { SharedControl } from '../store.js';
 import { ControlPlane } from './control.js';
 import { attachControlPlane } from './hooks.js';
 import { registerAdminRoutes } from './routes.js';
@@ -15,6 +16,7 @@ export function installControlPlane(
   server: FastifyInstance,
   registry: AppRegistry,
   opts: ResolvedServerOptions,
+  shared?: SharedControl,
 ): ControlPlane {
   const plane = new ControlPlane({
     registry,
@@ -24,6 +26,7 @@ export function installControlPlane(
     fixtures: opts.fixtures,
     now: opts.now,
     journalSize: opts.journalSize,
+    shared,
   });
   const access = opts.admin ? { token: opts.adminToken } : undefined;
   attachControlPlane(server, plane, access);

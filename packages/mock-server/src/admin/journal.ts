@@ -24,11 +24,21 @@ export interface JournalRecord {
   code: number | undefined;
 }
 
-function fieldNames(mask: number): string[] | null {
+/** The field names of a field mask, or `null` when the body was never read (mask -1). */
+export function fieldNames(mask: number): string[] | null {
   if (mask === NO_FIELDS) return null;
   if (mask === ALL_FIELDS) return [...FIELD_NAMES];
   return FIELD_NAMES.filter((_, i) => (mask & (2 ** i)) !== 0);
 }
+
+/** The arguments of {@link Journal.write}. */
+export type JournalWrite = (
+  record: JournalRecord,
+  method: string,
+  status: number,
+  latencyMs: number,
+  fault: string | null,
+) => void;
 
 /**
  * The request journal: a ring buffer of the last `capacity` requests, preallocated at construction
@@ -52,6 +62,8 @@ export class Journal {
   #written = 0;
   /** Entries with a seq at or below this were cleared. */
   #clearedUpTo = 0;
+  /** Called after every write with its arguments (replicas copy entries to the shared journal). */
+  #tee: JournalWrite | undefined;
 
   /** @param capacity - entries kept, 1..{@link MAX_JOURNAL_SIZE} */
   constructor(capacity: number) {
@@ -97,6 +109,12 @@ export class Journal {
     this.#status[i] = status;
     this.#latency[i] = latencyMs;
     this.#fault[i] = fault;
+    this.#tee?.(record, method, status, latencyMs, fault);
+  }
+
+  /** Calls `tee` after every write, with the write's arguments (one listener; replaces any). */
+  onWrite(tee: JournalWrite): void {
+    this.#tee = tee;
   }
 
   /** How many entries it holds now (at most {@link Journal.capacity}). */

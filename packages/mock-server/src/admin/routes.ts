@@ -1,6 +1,7 @@
 import { ADMIN_PREFIX, type AdminError, JournalQuerySchema } from '@timock/schema';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import pkg from '../../package.json' with { type: 'json' };
+import { isStoreUnavailable } from '../store.js';
 import { type AdminAccess, bearerMatches, isLoopback } from './access.js';
 import type { ControlPlane } from './control.js';
 import { ControlError, type ControlErrorCode, parseInput } from './errors.js';
@@ -62,6 +63,9 @@ export function registerAdminRoutes(server: FastifyInstance, plane: ControlPlane
           if (error.issues.length > 0) body.issues = [...error.issues];
           return refuse(reply, STATUS_OF[error.code], body);
         }
+        if (isStoreUnavailable(error)) {
+          return refuse(reply, 503, { error: `the shared state cannot be reached: ${error.message}` });
+        }
         if (typeof error.code === 'string' && error.code.startsWith('FST_ERR_CTP_')) {
           return refuse(reply, error.statusCode ?? 400, { error: error.message });
         }
@@ -69,8 +73,13 @@ export function registerAdminRoutes(server: FastifyInstance, plane: ControlPlane
         return refuse(reply, 500, { error: 'internal error' });
       });
 
-      const { faults, journal, clock, data } = plane;
+      const { faults, journal, clock, data, shared } = plane;
       const body = { bodyLimit: ADMIN_BODY_LIMIT };
+      /** With replicas: answers once the change is shared with every replica. */
+      const synced = async <T>(result: T): Promise<T> => {
+        await shared?.settled();
+        return result;
+      };
 
       admin.get('/health', async () => ({
         status: 'ok',
@@ -82,35 +91,44 @@ export function registerAdminRoutes(server: FastifyInstance, plane: ControlPlane
       }));
       admin.post('/reset', body, async () => {
         plane.reset();
-        return { status: 'ok' };
+        return synced({ status: 'ok' });
       });
 
       admin.post('/faults', body, async (request, reply) =>
-        reply.code(201).send(faults.add(jsonBody(request.body) as never)),
+        reply.code(201).send(await synced(faults.add(jsonBody(request.body) as never))),
       );
-      admin.get('/faults', async () => ({ faults: faults.list() }));
-      admin.delete('/faults', async () => ({ removed: faults.remove() }));
+      admin.get('/faults', async () => ({ faults: shared ? await shared.faults() : faults.list() }));
+      admin.delete('/faults', async () => ({ removed: await synced(faults.remove()) }));
       admin.delete('/faults/:id', async (request) => ({
-        removed: faults.remove((request.params as { id: string }).id),
+        removed: await synced(faults.remove((request.params as { id: string }).id)),
       }));
 
+      // With replicas the journal is the shared one: every replica's requests.
       const filter = (query: unknown) => parseInput(JournalQuerySchema, query, 'journal filter');
-      admin.get('/requests', async (request) => ({ requests: journal.list(filter(request.query)) }));
-      admin.get('/requests/count', async (request) => ({ count: journal.count(filter(request.query)) }));
-      admin.delete('/requests', async () => ({ removed: journal.clear() }));
+      admin.get('/requests', async (request) => {
+        const f = filter(request.query);
+        return { requests: shared ? await shared.requests(f) : journal.list(f) };
+      });
+      admin.get('/requests/count', async (request) => {
+        const f = filter(request.query);
+        return { count: shared ? await shared.count(f) : journal.count(f) };
+      });
+      admin.delete('/requests', async () => ({ removed: shared ? await shared.clear() : journal.clear() }));
 
       admin.get('/clock', async () => clock.state());
-      admin.put('/clock', body, async (request) => clock.set(jsonBody(request.body) as never));
-      admin.delete('/clock', async () => clock.reset());
+      admin.put('/clock', body, async (request) => synced(clock.set(jsonBody(request.body) as never)));
+      admin.delete('/clock', async () => synced(clock.reset()));
 
       admin.get('/apps', async () => ({ apps: data.apps() }));
       admin.post('/apps', body, async (request, reply) =>
         reply.code(201).send(data.addApp(jsonBody(request.body) as never)),
       );
       admin.put('/apps/:sdkappid/days', body, async (request) =>
-        data.set(sdkappidParam(request.params), jsonBody(request.body) as never),
+        synced(data.set(sdkappidParam(request.params), jsonBody(request.body) as never)),
       );
-      admin.delete('/apps/:sdkappid/days', async (request) => data.clear(sdkappidParam(request.params)));
+      admin.delete('/apps/:sdkappid/days', async (request) =>
+        synced(data.clear(sdkappidParam(request.params))),
+      );
     },
     { prefix: ADMIN_PREFIX },
   );

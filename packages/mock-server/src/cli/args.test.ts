@@ -33,6 +33,7 @@ describe('parseCommand', () => {
       configPath: undefined,
       https: undefined,
       logLevel: 'info',
+      redis: undefined,
       admin: true,
       adminToken: undefined,
       journalSize: undefined,
@@ -95,6 +96,28 @@ describe('parseCommand', () => {
     expect(usage(['launch'])).toMatch(/unknown command "launch"/);
     expect(usage(['openapi', '--x'])).toMatch(/Unknown option/);
     for (const message of [usage(['--bogus']), usage(['--port', 'x'])]) expect(message).not.toContain('\n');
+  });
+
+  it('reads --redis/--redis-prefix or their variables over the config file, naming a bad URL by its flag only', () => {
+    expect(parseCommand(['--redis', 'redis://127.0.0.1:6390'], {})).toMatchObject({
+      redis: { url: 'redis://127.0.0.1:6390', keyPrefix: 'timock', commandTimeoutMs: 1000 },
+    });
+    expect(
+      parseCommand([], { TIMOCK_REDIS_URL: 'rediss://:pw@cache:6380/1', TIMOCK_REDIS_PREFIX: 'staging' }),
+    ).toMatchObject({ redis: { url: 'rediss://:pw@cache:6380/1', keyPrefix: 'staging' } });
+    const withRedis = file('redis.json', JSON.stringify({ redis: { url: 'redis://a:1', keyPrefix: 'cfg' } }));
+    expect(parseCommand(['--config', withRedis, '--redis-prefix', 'flag'], {})).toMatchObject({
+      redis: { url: 'redis://a:1', keyPrefix: 'flag' },
+    });
+    expect(parseCommand(['--config', withRedis, '--redis', 'redis://b:2'], {})).toMatchObject({
+      redis: { url: 'redis://b:2', keyPrefix: 'cfg' },
+    });
+    const secret = usage(['--redis', 'http://:hunter2@cache:6379']);
+    expect(secret).toBe('--redis must be a redis:// or rediss:// URL with a host');
+    expect(usage(['--redis', 'redis://a:1', '--redis-prefix', 'a b'])).toMatch(/^--redis-prefix must be/);
+    expect(usage(['--redis-prefix', 'p'])).toBe('--redis-prefix needs --redis URL');
+    const badConfig = file('badredis.json', JSON.stringify({ redis: 'memcached://x' }));
+    expect(usage(['--config', badConfig])).toMatch(/redis\.url: must be a redis:\/\//);
   });
 
   it('asks for a self-signed certificate with --https alone, and reads --cert/--key', () => {

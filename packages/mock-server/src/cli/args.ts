@@ -5,7 +5,7 @@ import { type Fixture, FixtureSchema, REGION_IDS, type RegionId } from '@timock/
 import { z } from 'zod';
 import { isLoopback } from '../admin/access.js';
 import { MAX_JOURNAL_SIZE } from '../admin/journal.js';
-import { ServerOptionsSchema } from '../options.js';
+import { type RedisOptions, RedisOptionsSchema, ServerOptionsSchema } from '../options.js';
 
 /** A problem with the command line, the environment or the config file: one line, exit code 2. */
 export class CliUsageError extends Error {
@@ -31,6 +31,8 @@ export interface ServeCommand {
   configPath: string | undefined;
   https: { cert: string; key: string } | 'self-signed' | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Shared state in Redis, from `--redis`/`--redis-prefix` (the config file's `redis` otherwise). */
+  redis: RedisOptions | undefined;
   /** Serve the admin API (false with `--no-admin`). */
   admin: boolean;
   /** The admin token (`--admin-token`, `TIMOCK_ADMIN_TOKEN` or the config file). */
@@ -81,6 +83,7 @@ export const ConfigFileSchema = ServerOptionsSchema.pick({
   bodyLimit: true,
   sigCacheSize: true,
   answerCacheSize: true,
+  redis: true,
   admin: true,
   adminToken: true,
   journalSize: true,
@@ -111,6 +114,10 @@ Serve options (environment variable in brackets):
   --cert FILE         PEM certificate (TIMOCK_CERT)
   --key FILE          PEM private key (TIMOCK_KEY)
   --log-level LEVEL   ${LOG_LEVELS.join('|')} (TIMOCK_LOG_LEVEL, default info)
+  --redis URL         share rate limits with other replicas in Redis, redis://[:password@]host:port
+                      (TIMOCK_REDIS_URL; see "Running several replicas" in the README)
+  --redis-prefix P    prefix of the Redis keys, the same for replicas of one fake (TIMOCK_REDIS_PREFIX,
+                      default timock)
   --fixtures FILE     serve a recorded fixture instead of generated data (repeatable)
   --admin-token T     require "Authorization: Bearer T" on /__admin calls (TIMOCK_ADMIN_TOKEN);
                       without it the admin API answers loopback callers only
@@ -131,6 +138,8 @@ const SERVE_OPTIONS = {
   cert: { type: 'string' },
   key: { type: 'string' },
   'log-level': { type: 'string' },
+  redis: { type: 'string' },
+  'redis-prefix': { type: 'string' },
   fixtures: { type: 'string', multiple: true },
   'admin-token': { type: 'string' },
   'no-admin': { type: 'boolean' },
@@ -227,6 +236,29 @@ function readFixtures(
   });
 }
 
+/**
+ * `--redis`/`--redis-prefix` (or their variables) over the config file's `redis`. A bad URL is named
+ * by its flag only: the URL may hold a password.
+ */
+function redisOptions(
+  url: string | undefined,
+  keyPrefix: string | undefined,
+  config: ConfigFile | undefined,
+): RedisOptions | undefined {
+  if ((url === undefined || url === '') && keyPrefix === undefined) return undefined;
+  const fromConfig = typeof config?.redis === 'string' ? { url: config.redis } : config?.redis;
+  const base = url !== undefined && url !== '' ? { ...fromConfig, url } : fromConfig;
+  if (base === undefined) throw new CliUsageError('--redis-prefix needs --redis URL');
+  const parsed = RedisOptionsSchema.safeParse({ ...base, ...(keyPrefix !== undefined ? { keyPrefix } : {}) });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CliUsageError(
+      `${issue.path[0] === 'keyPrefix' ? '--redis-prefix' : '--redis'} ${issue.message}`,
+    );
+  }
+  return parsed.data;
+}
+
 function parseServe(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
   const { values } = guard(() => parseArgs({ args, options: SERVE_OPTIONS, strict: true }));
   if (values.help) return { kind: 'help' };
@@ -277,6 +309,11 @@ function parseServe(args: string[], env: Readonly<Record<string, string | undefi
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new CliUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const redis = redisOptions(
+    values.redis ?? env.TIMOCK_REDIS_URL,
+    values['redis-prefix'] ?? env.TIMOCK_REDIS_PREFIX,
+    config,
+  );
   const adminToken = values['admin-token'] ?? env.TIMOCK_ADMIN_TOKEN ?? config.adminToken;
   if (adminToken !== undefined && !/^[\x21-\x7e]{8,256}$/.test(adminToken)) {
     throw new CliUsageError('--admin-token must be 8 to 256 printable ASCII characters without spaces');
@@ -295,6 +332,7 @@ function parseServe(args: string[], env: Readonly<Record<string, string | undefi
     configPath,
     https,
     logLevel: logLevel as ServeCommand['logLevel'],
+    redis,
     admin,
     adminToken,
     journalSize:

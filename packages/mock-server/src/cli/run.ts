@@ -1,6 +1,7 @@
 import { ADMIN_PREFIX, buildOpenApiDocument, GETAPPINFO_PATH } from '@timock/schema';
 import pkg from '../../package.json' with { type: 'json' };
 import { DEMO_APP, type ServerOptions } from '../options.js';
+import { redactRedisUrl } from '../redis-store.js';
 import { type StartedServer, startServer } from '../server.js';
 import { signUserSig } from '../usersig.js';
 import {
@@ -54,6 +55,11 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export function banner(cmd: ServeCommand, url: string, apps: ServerOptions['apps'], nowMs: number): string[] {
   const lines = [`timock ${packageVersion()} serving getappinfo at ${url}`];
   if (cmd.now !== undefined) lines.push(`clock frozen at ${new Date(cmd.now).toISOString()}`);
+  const redis = cmd.redis ?? cmd.config?.redis;
+  if (redis !== undefined) {
+    const { url, keyPrefix = 'timock' } = typeof redis === 'string' ? { url: redis } : redis;
+    lines.push(`state shared in redis at ${redactRedisUrl(url)} (key prefix "${keyPrefix}")`);
+  }
   const list = apps ?? [DEMO_APP];
   lines.push(`apps (${list.length}):`);
   for (const app of list) {
@@ -113,6 +119,7 @@ async function serve(cmd: ServeCommand, output: CliOutput): Promise<CliResult> {
     ...(cmd.seed !== undefined ? { seed: cmd.seed } : {}),
     ...(cmd.now !== undefined ? { now: () => cmd.now! } : {}),
     logger: cmd.logLevel === 'silent' ? false : { level: cmd.logLevel },
+    ...(cmd.redis !== undefined ? { redis: cmd.redis } : {}),
     admin: cmd.admin,
     ...(cmd.adminToken !== undefined ? { adminToken: cmd.adminToken } : {}),
     ...(cmd.journalSize !== undefined ? { journalSize: cmd.journalSize } : {}),

@@ -1,7 +1,8 @@
 import { type ErrorCode, GETAPPINFO_PATH, MAX_RANDOM } from '@timock/schema';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { type FieldMask, failureBody, fieldMask } from '../envelope.js';
 import type { AppRegistry, AppState } from '../registry.js';
+import { isStoreUnavailable } from '../store.js';
 import { beijingDayNumber } from '../time.js';
 import { inspectUserSig, verdictAt } from '../usersig.js';
 
@@ -59,16 +60,14 @@ export function sendFailure(request: FastifyRequest, reply: FastifyReply, code: 
 }
 
 /**
- * Runs the query-string checks of the behaviour table, in order, before the body is read: method
- * (60002), `contenttype`/`random` (60002), `sdkappid` missing (60012), not numeric or unknown (70020),
- * rate limit (60007), UserSig (70002/70003/70014/70013/70001/70009), admin (60010).
+ * The query-string checks of the behaviour table before the rate limit, in order: method (60002),
+ * `contenttype`/`random` (60002), `sdkappid` missing (60012), not numeric or unknown (70020).
  *
  * @returns the app when every check passes, else the failing code
  */
-export function authorize(
+export function findApp(
   method: string,
   query: Readonly<Record<string, unknown>>,
-  nowMs: number,
   registry: AppRegistry,
 ): AppState | ErrorCode {
   if (method !== 'POST') return 60002;
@@ -79,9 +78,20 @@ export function authorize(
   if (rawAppId === undefined || rawAppId === '') return 60012;
   const sdkappid = single(rawAppId);
   if (sdkappid === undefined || !SDKAPPID.test(sdkappid)) return 70020;
-  const app = registry.get(Number(sdkappid));
-  if (app === undefined) return 70020;
-  if (!app.limiter.tryAcquire(nowMs)) return 60007;
+  return registry.get(Number(sdkappid)) ?? 70020;
+}
+
+/**
+ * The checks after the rate limit, in order: UserSig (70002/70003/70014/70013/70001/70009), then admin
+ * (60010).
+ *
+ * @returns the failing code, or `undefined` when the caller may read the app's data
+ */
+export function checkCaller(
+  app: AppState,
+  query: Readonly<Record<string, unknown>>,
+  nowMs: number,
+): ErrorCode | undefined {
   const usersig = single(query.usersig);
   if (usersig === undefined || usersig === '') return 70002;
   const identifier = single(query.identifier) ?? '';
@@ -98,7 +108,35 @@ export function authorize(
   const verdict = verdictAt(inspection, Math.floor(nowMs / 1000));
   if (!verdict.ok) return verdict.code;
   if (!app.admins.has(identifier)) return 60010;
-  return app;
+  return undefined;
+}
+
+/** Continues a request once the rate limiter has answered: 60007, a caller check's code, or on to the handler. */
+function admit(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+  app: AppState,
+  accepted: boolean,
+): void {
+  if (!accepted) {
+    sendFailure(request, reply, 60007);
+    return;
+  }
+  const state = request.timock!;
+  const code = checkCaller(app, request.query as Record<string, unknown>, state.nowMs);
+  if (code !== undefined) {
+    sendFailure(request, reply, code);
+    return;
+  }
+  state.app = app;
+  done();
+}
+
+/** A shared store failed: 70500 (its outage is logged once by the store; anything else is logged here). */
+export function sendStoreFailure(request: FastifyRequest, reply: FastifyReply, error: unknown): void {
+  if (!isStoreUnavailable(error)) request.log.error({ err: error }, 'state store error');
+  sendFailure(request, reply, 70500);
 }
 
 /**
@@ -134,13 +172,21 @@ export function registerGetAppInfo(server: FastifyInstance, deps: GetAppInfoDeps
       const query = request.query as Record<string, unknown>;
       const state = newRequestState(query, now());
       request.timock = state;
-      const result = authorize(request.method, query, state.nowMs, registry);
-      if (typeof result === 'number') {
-        sendFailure(request, reply, result);
+      const app = findApp(request.method, query, registry);
+      if (typeof app === 'number') {
+        sendFailure(request, reply, app);
         return;
       }
-      state.app = result;
-      done();
+      // The in-memory limiter answers at once; a shared store answers with a Promise.
+      const accepted = app.limiter.tryAcquire(state.nowMs);
+      if (typeof accepted === 'boolean') {
+        admit(request, reply, done, app, accepted);
+        return;
+      }
+      accepted.then(
+        (ok) => admit(request, reply, done, app, ok),
+        (error: unknown) => sendStoreFailure(request, reply, error),
+      );
     },
     handler: (request, reply) => {
       const state = request.timock!;
