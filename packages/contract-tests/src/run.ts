@@ -1,3 +1,4 @@
+import { signUserSig } from '@timock/client';
 import {
   type Authority,
   CHECK_GROUPS,
@@ -15,7 +16,6 @@ import { relationChecks } from './checks/relations.js';
 import { requestErrorChecks } from './checks/request-errors.js';
 import { shapeChecks } from './checks/shape.js';
 import { type Exchange, REDACTED, type Send, type TargetInput, TargetSchema, Transport } from './target.js';
-import { signUserSig } from './usersig.js';
 
 /** Every check of the suite, in the order it runs. */
 export const CHECKS: readonly Check[] = [
@@ -87,13 +87,13 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
   const sign = (o: SignOptions): string | undefined => {
     const key = o.secretKey ?? target.secretKey;
     if (!key) return undefined;
-    return signUserSig(
-      o.sdkappid ?? target.sdkappid,
-      key,
-      o.identifier ?? target.identifier,
-      o.expireSeconds ?? 86_400,
-      o.timeSeconds ?? Math.floor(now() / 1000),
-    );
+    return signUserSig({
+      sdkappid: o.sdkappid ?? target.sdkappid,
+      secretKey: key,
+      identifier: o.identifier ?? target.identifier,
+      lifetimeSeconds: o.expireSeconds ?? 86_400,
+      nowMs: o.timeSeconds === undefined ? now() : o.timeSeconds * 1000,
+    });
   };
   const goodSig = target.userSig ?? sign({})!;
   const query = () => ({
