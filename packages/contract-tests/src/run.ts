@@ -119,6 +119,14 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
     },
   };
 
+  /** Removes the key and every UserSig sent from text that a report shows (a target may echo them). */
+  const redact = (text: string): string => {
+    let out = text;
+    const secrets = [target.secretKey, target.userSig, ...transport.sentUserSigs];
+    for (const s of secrets) if (s && s.length >= 4) out = out.replaceAll(s, REDACTED);
+    return out;
+  };
+
   const started = now();
   const results: CheckResult[] = [];
   try {
@@ -140,9 +148,12 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
               result = {
                 ...base,
                 outcome,
-                detail: v.detail,
-                request: v.exchange?.request,
-                answer: v.exchange && { status: v.exchange.status, body: excerpt(v.exchange.text) },
+                detail: v.detail && redact(v.detail),
+                request: v.exchange?.request && {
+                  ...v.exchange.request,
+                  body: redact(v.exchange.request.body),
+                },
+                answer: v.exchange && { status: v.exchange.status, body: excerpt(redact(v.exchange.text)) },
                 durationMs,
               };
             }
@@ -151,7 +162,7 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
             result = {
               ...base,
               outcome: 'fail',
-              detail: `the check could not talk to the target: ${message.replaceAll(goodSig, REDACTED)}`,
+              detail: `the check could not talk to the target: ${redact(message)}`,
               durationMs: Math.round(performance.now() - t0),
             };
           }
