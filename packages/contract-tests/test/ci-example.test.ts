@@ -72,7 +72,7 @@ describe('examples/ci-contract/contract.yml', () => {
     for (const job of [fake!, real!]) expect(job['timeout-minutes']).toBeGreaterThan(0);
   });
 
-  it('takes the credentials only from ${{ secrets.* }}, only in the real job, only as environment variables', () => {
+  it('takes the credentials only from secrets.* expressions, only in the real job, only as environment variables', () => {
     // No secret in a command line, a job-wide env or the fake job.
     for (const step of [...runs(fake), ...runs(real)]) expect(secretRefs(step.run!)).toEqual([]);
     expect(secretRefs(JSON.stringify(fake))).toEqual([]);

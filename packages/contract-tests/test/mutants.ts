@@ -155,6 +155,17 @@ export interface MutantSpec {
   mutation: Mutation;
 }
 
+/** What a check of a refusal says when the target answered a success. */
+const ACCEPTED = /^expected a failure envelope, got ErrorCode 0$/;
+
+/** A mutant that answers a success wherever the fake refuses with `code`, caught by `check` (and `also`). */
+const accepts = (code: number, check: string, also?: string[]): MutantSpec => ({
+  check,
+  detail: ACCEPTED,
+  also,
+  mutation: { answer: acceptCode(code) },
+});
+
 /** Each mutant, with the check that must catch it. The first eight are the ones the issue lists. */
 export const MUTANTS: Record<string, MutantSpec> = {
   'numbers instead of strings': {
@@ -216,12 +227,7 @@ export const MUTANTS: Record<string, MutantSpec> = {
       },
     },
   },
-  'garbage UserSig accepted': {
-    check: 'auth.garbage',
-    detail: /^expected a failure envelope, got ErrorCode 0$/,
-    also: ['auth.truncated'],
-    mutation: { answer: acceptCode(70003) },
-  },
+  'garbage UserSig accepted': accepts(70003, 'auth.garbage', ['auth.truncated']),
   'HTTP 500 for an error': {
     check: 'request.invalid-json',
     detail: /^HTTP 500 instead of 200$/,
@@ -316,32 +322,11 @@ export const MUTANTS: Record<string, MutantSpec> = {
       ),
     },
   },
-  'missing UserSig accepted': {
-    check: 'auth.missing',
-    detail: /^expected a failure envelope, got ErrorCode 0$/,
-    also: ['auth.empty'],
-    mutation: { answer: acceptCode(70002) },
-  },
-  'expired UserSig accepted': {
-    check: 'auth.expired',
-    detail: /^expected a failure envelope, got ErrorCode 0$/,
-    mutation: { answer: acceptCode(70001) },
-  },
-  "another identifier's UserSig accepted": {
-    check: 'auth.other-identifier',
-    detail: /^expected a failure envelope, got ErrorCode 0$/,
-    mutation: { answer: acceptCode(70013) },
-  },
-  "another app's UserSig accepted": {
-    check: 'auth.other-app',
-    detail: /^expected a failure envelope, got ErrorCode 0$/,
-    mutation: { answer: acceptCode(70014) },
-  },
-  'UserSig signed with another key accepted': {
-    check: 'auth.other-key',
-    detail: /^expected a failure envelope, got ErrorCode 0$/,
-    mutation: { answer: acceptCode(70009) },
-  },
+  'missing UserSig accepted': accepts(70002, 'auth.missing', ['auth.empty']),
+  'expired UserSig accepted': accepts(70001, 'auth.expired'),
+  "another identifier's UserSig accepted": accepts(70013, 'auth.other-identifier'),
+  "another app's UserSig accepted": accepts(70014, 'auth.other-app'),
+  'UserSig signed with another key accepted': accepts(70009, 'auth.other-key'),
   'auth failure with a request-class code': {
     check: 'auth.expired',
     detail: /^ErrorCode 60002 is of class request, expected auth$/,
@@ -351,7 +336,7 @@ export const MUTANTS: Record<string, MutantSpec> = {
   },
   'a body that is an array accepted': {
     check: 'request.non-object-body',
-    detail: /^expected a failure envelope, got ErrorCode 0$/,
+    detail: ACCEPTED,
     mutation: { request: (call) => (Array.isArray(bodyOf(call)) ? { ...call, body: '{}' } : call) },
   },
   'unparseable JSON answered 60003': {
@@ -363,23 +348,23 @@ export const MUTANTS: Record<string, MutantSpec> = {
   },
   'random not validated': {
     check: 'request.bad-random',
-    detail: /^expected a failure envelope, got ErrorCode 0$/,
+    detail: ACCEPTED,
     also: ['request.random-out-of-range'],
     mutation: { request: (call) => withQuery(call, 'random', '7') },
   },
   'contenttype not required': {
     check: 'request.missing-contenttype',
-    detail: /^expected a failure envelope, got ErrorCode 0$/,
+    detail: ACCEPTED,
     mutation: { request: (call) => withQuery(call, 'contenttype', 'json') },
   },
   'every path served as getappinfo': {
     check: 'request.unknown-path',
-    detail: /^expected a failure envelope, got ErrorCode 0$/,
+    detail: ACCEPTED,
     mutation: { request: (call) => ({ ...call, path: '/v4/openconfigsvr/getappinfo' }) },
   },
   'GET served like POST': {
     check: 'request.get',
-    detail: /^expected a failure envelope, got ErrorCode 0$/,
+    detail: ACCEPTED,
     mutation: {
       request: (call) => ({ ...call, method: 'POST', body: call.method === 'GET' ? '{}' : call.body }),
     },
