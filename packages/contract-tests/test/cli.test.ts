@@ -15,6 +15,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_FLAGS } from '../src/cli/args.js';
+import { runCli } from '../src/cli/run.js';
 import { CHECKS, type ContractReport } from '../src/index.js';
 import { startMutant } from './mutants.js';
 
@@ -265,24 +266,61 @@ describe('timock-contract usage', () => {
       ['--base-url', 'not a url', '--sdkappid', '1400000000', '--secret-key', 'k'],
       /--base-url must be an http:\/\/ or https:\/\/ URL, not "not a url"/,
     ],
-    [['--base-url', 'ftp://host', '--sdkappid', '1', '--secret-key', 'k'], /--base-url must be an http/],
-    [['--base-url', 'http://127.0.0.1:1', '--sdkappid', '14e8', '--secret-key', 'k'], /--sdkappid must be/],
-    [['--base-url', 'http://127.0.0.1:1', '--sdkappid', '1400000000'], /--secret-key or --usersig/],
-    [['--region', 'atlantis', '--sdkappid', '1', '--secret-key', 'k'], /--region must be one of china, /],
-    [['--reporter', 'tap'], /--reporter must be one of pretty, json, junit, not "tap"/],
-    [['--only', 'nosuch.'], /--only nosuch\. matches no check/],
-    [['--sdkappid', '1400000000'], /--sdkappid needs --base-url or --region/],
-    [['--target', 'staging'], /--target must be mock or real/],
-    [
-      ['--base-url', 'http://127.0.0.1:1', '--sdkappid', '1', '--secret-key', 'k', '--ca', '/nonexistent'],
-      /--ca/,
-    ],
-  ])('%j exits 2 with one line on stderr', async (args, message) => {
+  ])('%j exits 2 with one line on stderr (a real process)', async (args, message) => {
     const r = await contract(args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
     expect(r.stderr).toMatch(/^timock-contract: [^\n]+\n$/);
+  });
+
+  // The same path in-process (the process glue is covered above): every other usage error.
+  it.each([
+    [['--base-url', 'ftp://host', '--sdkappid', '1', '--secret-key', 'k'], /--base-url must be an http/],
+    [['--base-url', 'http://127.0.0.1:1', '--sdkappid', '14e8', '--secret-key', 'k'], /--sdkappid must be/],
+    [['--base-url', 'http://127.0.0.1:1', '--sdkappid', '1400000000'], /--secret-key or --usersig/],
+    [
+      ['--base-url', 'http://127.0.0.1:1', '--region', 'china', '--sdkappid', '1', '--secret-key', 'k'],
+      /not both/,
+    ],
+    [['--region', 'atlantis', '--sdkappid', '1', '--secret-key', 'k'], /--region must be one of china, /],
+    [['--target', 'mock', '--region', 'china'], /--target mock needs --base-url/],
+    [['--reporter', 'tap'], /--reporter must be one of pretty, json, junit, not "tap"/],
+    [['--only', 'nosuch.'], /--only nosuch\. matches no check/],
+    [['--sdkappid', '1400000000'], /--sdkappid needs --base-url or --region/],
+    [['--target', 'staging'], /--target must be mock or real/],
+    [['stray'], /Unexpected argument 'stray'/],
+    [
+      ['--base-url', 'http://127.0.0.1:1', '--sdkappid', '1', '--secret-key', 'k', '--ca', '/nonexistent'],
+      /--ca/,
+    ],
+    [
+      ['--base-url', 'http://127.0.0.1:1', '--sdkappid', '1', '--secret-key', 'k', '--ca', 'package.json'],
+      /not a PEM/,
+    ],
+  ])('%j exits 2 with one line', async (args, message) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(args, {}, { out: (t) => out.push(t), err: (t) => err.push(t) });
+    expect(code).toBe(2);
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(message);
+    expect(err[0]).toMatch(/^timock-contract: [^\n]+\n$/);
+  });
+
+  it('exits 2 when the report cannot be written, after the run', async () => {
+    const err: string[] = [];
+    const code = await runCli(
+      ['--only', 'shape.http', '--output', join(dir, 'no/such/dir/r.txt')],
+      {},
+      {
+        out: () => {},
+        err: (t) => err.push(t),
+      },
+    );
+    expect(code).toBe(2);
+    expect(err).toEqual([expect.stringMatching(/^timock-contract: --output .*: cannot write \(ENOENT\)/)]);
   });
 
   it('reads the target from TIM_* variables, and never echoes the key in an error', async () => {
