@@ -59,13 +59,15 @@ describe.each(packages.map((p) => `@timock/${p}`))('%s tarball', (name) => {
     expect(() => execFileSync(bin, args, { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
   });
 
-  it('ships no workspace: ranges and only dist', () => {
+  it('ships no workspace: ranges and only dist (and the bin wrappers)', () => {
     const listing = execFileSync('tar', ['-tzf', tarballs.get(name)!], { encoding: 'utf8' })
       .trim()
       .split('\n');
-    expect(listing.filter((f) => !/^package\/(dist\/|package\.json$|README\.md$|LICENSE$)/.test(f))).toEqual(
-      [],
-    );
+    expect(
+      listing.filter(
+        (f) => !/^package\/(dist\/|bin\/[\w-]+\.js$|package\.json$|README\.md$|LICENSE$)/.test(f),
+      ),
+    ).toEqual([]);
     const manifest = execFileSync('tar', ['-xzOf', tarballs.get(name)!, 'package/package.json'], {
       encoding: 'utf8',
     });

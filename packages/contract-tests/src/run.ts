@@ -1,3 +1,4 @@
+import { signUserSig } from '@timock/client';
 import {
   type Authority,
   CHECK_GROUPS,
@@ -15,7 +16,6 @@ import { relationChecks } from './checks/relations.js';
 import { requestErrorChecks } from './checks/request-errors.js';
 import { shapeChecks } from './checks/shape.js';
 import { type Exchange, REDACTED, type Send, type TargetInput, TargetSchema, Transport } from './target.js';
-import { signUserSig } from './usersig.js';
 
 /** Every check of the suite, in the order it runs. */
 export const CHECKS: readonly Check[] = [
@@ -87,13 +87,13 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
   const sign = (o: SignOptions): string | undefined => {
     const key = o.secretKey ?? target.secretKey;
     if (!key) return undefined;
-    return signUserSig(
-      o.sdkappid ?? target.sdkappid,
-      key,
-      o.identifier ?? target.identifier,
-      o.expireSeconds ?? 86_400,
-      o.timeSeconds ?? Math.floor(now() / 1000),
-    );
+    return signUserSig({
+      sdkappid: o.sdkappid ?? target.sdkappid,
+      secretKey: key,
+      identifier: o.identifier ?? target.identifier,
+      lifetimeSeconds: o.expireSeconds ?? 86_400,
+      nowMs: o.timeSeconds === undefined ? now() : o.timeSeconds * 1000,
+    });
   };
   const goodSig = target.userSig ?? sign({})!;
   const query = () => ({
@@ -119,6 +119,14 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
     },
   };
 
+  /** Removes the key and every UserSig sent from text that a report shows (a target may echo them). */
+  const redact = (text: string): string => {
+    let out = text;
+    const secrets = [target.secretKey, target.userSig, ...transport.sentUserSigs];
+    for (const s of secrets) if (s && s.length >= 4) out = out.replaceAll(s, REDACTED);
+    return out;
+  };
+
   const started = now();
   const results: CheckResult[] = [];
   try {
@@ -140,9 +148,12 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
               result = {
                 ...base,
                 outcome,
-                detail: v.detail,
-                request: v.exchange?.request,
-                answer: v.exchange && { status: v.exchange.status, body: excerpt(v.exchange.text) },
+                detail: v.detail && redact(v.detail),
+                request: v.exchange?.request && {
+                  ...v.exchange.request,
+                  body: redact(v.exchange.request.body),
+                },
+                answer: v.exchange && { status: v.exchange.status, body: excerpt(redact(v.exchange.text)) },
                 durationMs,
               };
             }
@@ -151,7 +162,7 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
             result = {
               ...base,
               outcome: 'fail',
-              detail: `the check could not talk to the target: ${message.replaceAll(goodSig, REDACTED)}`,
+              detail: `the check could not talk to the target: ${redact(message)}`,
               durationMs: Math.round(performance.now() - t0),
             };
           }

@@ -62,6 +62,8 @@ export class Transport {
   readonly origin: string;
   readonly #agent: Agent;
   readonly #timeoutMs: number;
+  /** Every UserSig sent so far, so that reports can redact them wherever a target echoes one. */
+  readonly sentUserSigs = new Set<string>();
 
   constructor(target: Target) {
     this.origin = (target.baseUrl ?? regionOrigin((target.region ?? 'china') as never)).replace(/\/+$/, '');
@@ -96,6 +98,8 @@ export class Transport {
     } catch {
       json = undefined;
     }
+    const sig = params.get('usersig');
+    if (sig) this.sentUserSigs.add(sig);
     const shown = new URLSearchParams(params);
     if (shown.has('usersig')) shown.set('usersig', REDACTED);
     return {

@@ -68,27 +68,54 @@ describe('the true fake', () => {
   });
 });
 
-describe.each(Object.entries(MUTANTS))('mutant: %s', (_name, { check, mutation }) => {
-  it(`fails in ${check}`, async () => {
-    const goodQuery = () =>
-      new URLSearchParams({
-        sdkappid: String(DEMO_APP.sdkappid),
-        identifier: 'administrator',
-        usersig: signUserSig({
-          sdkappid: DEMO_APP.sdkappid,
-          secretKey: DEMO_APP.secretKey,
-          identifier: 'administrator',
-        }),
-        random: '1',
-        contenttype: 'json',
-      });
-    const mutant = await startMutant(roomy.url, mutation(roomy.url, goodQuery));
+const goodQuery = () =>
+  new URLSearchParams({
+    sdkappid: String(DEMO_APP.sdkappid),
+    identifier: 'administrator',
+    usersig: signUserSig({
+      sdkappid: DEMO_APP.sdkappid,
+      secretKey: DEMO_APP.secretKey,
+      identifier: 'administrator',
+    }),
+    random: '1',
+    contenttype: 'json',
+  });
+
+describe.each(Object.entries(MUTANTS))('mutant: %s', (_name, spec) => {
+  const outcome = spec.outcome ?? 'fail';
+  it(`is caught by ${spec.check} (${outcome}), and breaks nothing else unexplained`, async () => {
+    const mutant = await startMutant(roomy.url, goodQuery, spec.mutation);
     try {
-      const report = await runContract({ ...target(), baseUrl: mutant.url });
-      expect(report.ok).toBe(false);
-      expect(report.results.find((r) => r.id === check)?.outcome).toBe('fail');
+      const report = await runContract({ ...target(), baseUrl: mutant.url }, { aggressive: spec.aggressive });
+      const byId = new Map(report.results.map((r) => [r.id, r]));
+      const caught = byId.get(spec.check);
+      expect(caught?.outcome).toBe(outcome);
+      expect(caught?.detail).toMatch(spec.detail);
+      for (const id of spec.also ?? []) expect(byId.get(id)?.outcome, id).toBe('fail');
+      for (const id of spec.warns ?? []) expect(byId.get(id)?.outcome, id).toBe('warning');
+      // Any other failure must be the same break seen by another check, or a check that needs the
+      // success envelope that the break spoiled.
+      const unexplained = report.results.filter(
+        (r) =>
+          r.outcome === 'fail' &&
+          r.id !== spec.check &&
+          !spec.also?.includes(r.id) &&
+          !spec.detail.test(r.detail ?? '') &&
+          !r.detail?.startsWith('not the success envelope'),
+      );
+      expect(unexplained.map((r) => `${r.id}: ${r.detail}`)).toEqual([]);
+      expect(report.ok).toBe(outcome !== 'fail');
     } finally {
       await mutant.close();
     }
+  });
+});
+
+describe('the mutants', () => {
+  it('give every check of the suite at least one mutant that it must catch', () => {
+    const covered = new Set(
+      Object.values(MUTANTS).flatMap((m) => [m.check, ...(m.also ?? []), ...(m.warns ?? [])]),
+    );
+    expect(CHECKS.map((c) => c.id).filter((id) => !covered.has(id))).toEqual([]);
   });
 });

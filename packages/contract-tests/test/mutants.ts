@@ -1,23 +1,44 @@
 /**
  * Deliberately broken servers: each is a proxy in front of the true fake that breaks one promise of
- * the contract. The suite must fail each one in the named check.
+ * the contract. The suite must catch each one in the named check (see contract.test.ts), and every
+ * check must catch at least one mutant.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CARRY_RELATIONS, FIELD_NAMES } from '@timock/schema';
 import { request } from 'undici';
+import { previousDate } from '../src/checks/shape.js';
 
-type Json = Record<string, unknown> & { ErrorCode?: unknown; Result?: Record<string, unknown>[] };
+type Day = Record<string, unknown>;
+type Json = Record<string, unknown> & { ErrorCode?: unknown; Result?: Day[] };
+
+/** One request as the proxy received it; a mutation may rewrite any part before it goes upstream. */
+export interface Call {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: string;
+}
+
+/** One answer; a mutation may rewrite any part before it goes back. */
+export interface Answer {
+  status: number;
+  contentType: string;
+  json: unknown;
+}
+
+/** What a mutation may use besides the exchange: the upstream fake, asked with a valid UserSig. */
+export interface MutationContext {
+  /** Sends `body` to the upstream fake as a well-formed call with a valid UserSig. */
+  askWithGoodSig(body: string): Promise<Answer>;
+}
 
 /** How a mutant bends one exchange. */
 export interface Mutation {
-  /** Rewrites the request (query string and body) before it goes upstream. */
-  request?: (query: URLSearchParams, body: string) => { query: URLSearchParams; body: string };
-  /** Rewrites the parsed answer; may change the HTTP status. */
-  answer?: (
-    json: Json,
-    status: number,
-    query: URLSearchParams,
-  ) => Promise<{ json: unknown; status: number }> | { json: unknown; status: number };
+  /** Rewrites the request before it goes upstream. */
+  request?: (call: Call) => Call;
+  /** Rewrites the answer; `call` is the request as received (before any rewrite). */
+  answer?: (answer: Answer & { json: Json }, call: Call, ctx: MutationContext) => Answer | Promise<Answer>;
 }
 
 /** A mutant proxy listening on loopback. */
@@ -32,23 +53,44 @@ const read = async (req: IncomingMessage): Promise<string> => {
   return Buffer.concat(chunks).toString();
 };
 
-/** Starts a proxy to `upstream` that applies `m` to every exchange. */
-export async function startMutant(upstream: string, m: Mutation): Promise<Mutant> {
+async function forward(upstream: string, call: Call): Promise<Answer> {
+  const up = await request(`${upstream}${call.path}?${call.query}`, {
+    method: call.method as 'POST',
+    body: call.method === 'GET' ? undefined : call.body,
+    headers: { 'content-type': 'application/json' },
+  });
+  return {
+    status: up.statusCode,
+    contentType: String(up.headers['content-type'] ?? ''),
+    json: await up.body.json(),
+  };
+}
+
+/**
+ * Starts a proxy to `upstream` that applies `m` to every exchange. `goodQuery` gives the query string of
+ * a well-formed call with a valid UserSig (for mutants that accept what the fake refuses).
+ */
+export async function startMutant(
+  upstream: string,
+  goodQuery: () => URLSearchParams,
+  m: Mutation,
+): Promise<Mutant> {
+  const ctx: MutationContext = {
+    askWithGoodSig: (body) =>
+      forward(upstream, { method: 'POST', path: '/v4/openconfigsvr/getappinfo', query: goodQuery(), body }),
+  };
   const server = createServer(async (req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
-    let query = u.searchParams;
-    let body = await read(req);
-    if (m.request) ({ query, body } = m.request(query, body));
-    const up = await request(`${upstream}${u.pathname}?${query}`, {
-      method: req.method as 'POST',
-      body: req.method === 'GET' ? undefined : body,
-      headers: { 'content-type': 'application/json' },
-    });
-    let status = up.statusCode;
-    let json: unknown = await up.body.json();
-    if (m.answer) ({ json, status } = await m.answer(json as Json, status, query));
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(json));
+    const call: Call = {
+      method: req.method ?? 'GET',
+      path: u.pathname,
+      query: u.searchParams,
+      body: await read(req),
+    };
+    let answer = await forward(upstream, m.request ? m.request(call) : call);
+    if (m.answer) answer = await m.answer(answer as Answer & { json: Json }, call, ctx);
+    res.writeHead(answer.status, { 'content-type': answer.contentType });
+    res.end(JSON.stringify(answer.json));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
@@ -58,89 +100,296 @@ export async function startMutant(upstream: string, m: Mutation): Promise<Mutant
   };
 }
 
-const mapDays = (json: Json, f: (d: Record<string, unknown>) => Record<string, unknown>) =>
-  Array.isArray(json.Result) ? { ...json, Result: json.Result.map(f) } : json;
+/** Rewrites every day of a success answer. */
+const mapDays =
+  (f: (d: Day, call: Call) => Day) =>
+  (a: Answer & { json: Json }, call: Call): Answer =>
+    Array.isArray(a.json.Result)
+      ? { ...a, json: { ...a.json, Result: a.json.Result.map((d) => f(d, call)) } }
+      : a;
 
-/** Each mutant, with the check that must catch it. */
-export const MUTANTS: Record<
-  string,
-  { check: string; mutation: (upstream: string, goodQuery: () => URLSearchParams) => Mutation }
-> = {
+/** The parsed body of a call, or `undefined` when it is not JSON. */
+const bodyOf = (call: Call): unknown => {
+  try {
+    return JSON.parse(call.body);
+  } catch {
+    return undefined;
+  }
+};
+const requestFieldOf = (call: Call): unknown =>
+  (bodyOf(call) as { RequestField?: unknown } | undefined)?.RequestField;
+
+/** The call with one query parameter set. */
+const withQuery = (call: Call, name: string, value: string): Call => {
+  const query = new URLSearchParams(call.query);
+  query.set(name, value);
+  return { ...call, query };
+};
+
+/** A date `days` after a YYYYMMDD date. */
+const shiftDate = (yyyymmdd: string, days: number): string => {
+  const t = Date.UTC(+yyyymmdd.slice(0, 4), +yyyymmdd.slice(4, 6) - 1, +yyyymmdd.slice(6, 8));
+  return new Date(t + days * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+};
+
+/** Answers a success (as if the UserSig were good) wherever the fake answered `code`. */
+const acceptCode =
+  (code: number): Mutation['answer'] =>
+  (a, call, ctx) =>
+    a.json.ErrorCode === code ? ctx.askWithGoodSig(call.body) : a;
+
+/** A mutant, with the check that must catch it and what that check must say. */
+export interface MutantSpec {
+  /** The check that must catch it. */
+  check: string;
+  /** What that check must report. Other checks failing with a matching detail count as the same break. */
+  detail: RegExp;
+  /** `fail` (default), or `warning` for drift, which never fails a run. */
+  outcome?: 'fail' | 'warning';
+  /** Other checks that this break must also fail (beyond those that then see no success envelope). */
+  also?: readonly string[];
+  /** Drift checks that this break must make warn. */
+  warns?: readonly string[];
+  /** Run the suite with `aggressive: true`. */
+  aggressive?: boolean;
+  mutation: Mutation;
+}
+
+/** What a check of a refusal says when the target answered a success. */
+const ACCEPTED = /^expected a failure envelope, got ErrorCode 0$/;
+
+/** A mutant that answers a success wherever the fake refuses with `code`, caught by `check` (and `also`). */
+const accepts = (code: number, check: string, also?: string[]): MutantSpec => ({
+  check,
+  detail: ACCEPTED,
+  also,
+  mutation: { answer: acceptCode(code) },
+});
+
+/** Each mutant, with the check that must catch it. The first eight are the ones the issue lists. */
+export const MUTANTS: Record<string, MutantSpec> = {
   'numbers instead of strings': {
     check: 'shape.values',
-    mutation: () => ({
-      answer: (json, status) => ({
-        status,
-        json: mapDays(json, (d) =>
-          Object.fromEntries(
-            Object.entries(d).map(([k, v]) => [
-              k,
-              typeof v === 'string' && /^\d+$/.test(v) && k !== 'Date' ? Number(v) : v,
-            ]),
-          ),
+    detail: /expected string, received number/,
+    mutation: {
+      answer: mapDays((d) =>
+        Object.fromEntries(
+          Object.entries(d).map(([k, v]) => [
+            k,
+            k !== 'Date' && typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v,
+          ]),
         ),
-      }),
-    }),
+      ),
+    },
   },
   'oldest day first': {
     check: 'shape.order',
-    mutation: () => ({
-      answer: (json, status) => ({
-        status,
-        json: Array.isArray(json.Result) ? { ...json, Result: [...json.Result].reverse() } : json,
-      }),
-    }),
+    detail: /^Result\[1\]\.Date is \d{8} after \d{8}/,
+    // The carry-overs are read newest first, so reversed days break them too.
+    also: ['relations.carry'],
+    mutation: {
+      answer: (a) =>
+        Array.isArray(a.json.Result)
+          ? { ...a, json: { ...a.json, Result: [...a.json.Result].reverse() } }
+          : a,
+    },
   },
   '31 days': {
     check: 'shape.days',
-    mutation: () => ({
-      answer: (json, status) => {
-        if (!Array.isArray(json.Result) || json.Result.length === 0) return { status, json };
-        const last = json.Result.at(-1)!;
-        const d = String(last.Date);
-        const t = Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8)) - 86_400_000;
-        const Date_ = new Date(t).toISOString().slice(0, 10).replaceAll('-', '');
-        return { status, json: { ...json, Result: [...json.Result, { ...last, Date: Date_ }] } };
+    detail: /^31 days \(expected 1 to 30\)$/,
+    mutation: {
+      // A 31st, older day that keeps every relation and carry-over: only the count is wrong.
+      answer: (a) => {
+        const days = a.json.Result;
+        if (!Array.isArray(days) || days.length === 0) return a;
+        const last = days.at(-1)!;
+        const older: Day = { ...last, Date: previousDate(String(last.Date)) };
+        for (const r of CARRY_RELATIONS) {
+          const n = (f: string) => Number(last[f]);
+          const before =
+            n(r.total) - r.plus.reduce((s, f) => s + n(f), 0) + r.minus.reduce((s, f) => s + n(f), 0);
+          older[r.total] = String(before);
+        }
+        return { ...a, json: { ...a.json, Result: [...days, older] } };
       },
-    }),
+    },
   },
   'RequestField ignored': {
     check: 'filtering.one',
-    mutation: () => ({ request: (query) => ({ query, body: '{}' }) }),
-  },
-  'garbage UserSig accepted': {
-    check: 'auth.garbage',
-    mutation: (upstream, goodQuery) => ({
-      answer: async (json, status, query) => {
-        if (query.get('usersig') !== 'not*a*usersig') return { json, status };
-        const up = await request(`${upstream}/v4/openconfigsvr/getappinfo?${goodQuery()}`, {
-          method: 'POST',
-          body: '{}',
-        });
-        return { json: await up.body.json(), status: up.statusCode };
+    detail: /^Result\[0\] holds .*AppName.*; expected ActiveUserNum, Date$/,
+    also: ['filtering.two', 'filtering.several', 'filtering.unknown-names', 'request.field-not-array'],
+    mutation: {
+      request: (call) => {
+        const body = bodyOf(call);
+        if (!body || typeof body !== 'object' || !('RequestField' in body)) return call;
+        const { RequestField: _, ...rest } = body as Record<string, unknown>;
+        return { ...call, body: JSON.stringify(rest) };
       },
-    }),
+    },
   },
+  'garbage UserSig accepted': accepts(70003, 'auth.garbage', ['auth.truncated']),
   'HTTP 500 for an error': {
     check: 'request.invalid-json',
-    mutation: () => ({ answer: (json, status) => ({ json, status: json.ErrorCode === 0 ? status : 500 }) }),
+    detail: /^HTTP 500 instead of 200$/,
+    mutation: { answer: (a) => (a.json.ErrorCode === 0 ? a : { ...a, status: 500 }) },
   },
   'ErrorCode as a string': {
     check: 'shape.envelope',
-    mutation: () => ({
-      answer: (json, status) => ({ status, json: { ...json, ErrorCode: String(json.ErrorCode) } }),
-    }),
+    detail: /ErrorCode (is )?"\d+"/,
+    mutation: { answer: (a) => ({ ...a, json: { ...a.json, ErrorCode: String(a.json.ErrorCode) } }) },
   },
   'Date as YYYY-MM-DD': {
     check: 'shape.values',
-    mutation: () => ({
-      answer: (json, status) => ({
-        status,
-        json: mapDays(json, (d) => ({
-          ...d,
-          Date: String(d.Date).replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3'),
-        })),
+    detail: /Date must be YYYYMMDD/,
+    mutation: {
+      answer: mapDays((d) => ({ ...d, Date: String(d.Date).replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3') })),
+    },
+  },
+  // One mutant per further check.
+  'text/plain content type': {
+    check: 'shape.http',
+    detail: /^Content-Type is "text\/plain/,
+    mutation: { answer: (a) => ({ ...a, contentType: 'text/plain; charset=utf-8' }) },
+  },
+  'days from the future': {
+    check: 'shape.newest-day',
+    detail: /^newest day \d{8} is after today \d{8}$/,
+    mutation: { answer: mapDays((d) => ({ ...d, Date: shiftDate(String(d.Date), 3) })) },
+  },
+  'Company missing from a full pull': {
+    check: 'shape.all-fields',
+    detail: /lacks Company$|missing: Company$/,
+    also: ['filtering.empty'],
+    warns: ['drift.missing-fields'],
+    mutation: {
+      answer: mapDays((d) => {
+        const { Company: _, ...rest } = d;
+        return rest;
       }),
-    }),
+    },
+  },
+  'ActionStatus and RequestId on a success': {
+    check: 'shape.exact-envelope',
+    detail: /^envelope keys: ActionStatus, ErrorCode, ErrorInfo, RequestId, Result$/,
+    warns: ['drift.envelope'],
+    mutation: {
+      answer: (a) =>
+        a.json.ErrorCode === 0 ? { ...a, json: { ActionStatus: 'OK', ...a.json, RequestId: 'req-1' } } : a,
+    },
+  },
+  'an empty RequestField returns only Date': {
+    check: 'filtering.empty',
+    detail: /^Result\[0\] holds Date; expected /,
+    mutation: {
+      answer: mapDays((d, call) => {
+        const fields = requestFieldOf(call);
+        return Array.isArray(fields) && fields.length === 0 ? { Date: d.Date } : d;
+      }),
+    },
+  },
+  'unknown RequestField names refused': {
+    check: 'filtering.unknown-names',
+    detail: /^the target answered ErrorCode 130001 instead of a success$/,
+    mutation: {
+      answer: (a, call) => {
+        const fields = requestFieldOf(call);
+        const unknown =
+          Array.isArray(fields) && fields.some((f) => !(FIELD_NAMES as readonly unknown[]).includes(f));
+        return unknown
+          ? {
+              ...a,
+              json: { ActionStatus: 'FAIL', ErrorCode: 130001, ErrorInfo: 'unknown field', ErrorDisplay: '' },
+            }
+          : a;
+      },
+    },
+  },
+  'UpMsgNum is not the sum of C2C and group': {
+    check: 'relations.day',
+    detail: /UpMsgNum/,
+    mutation: {
+      answer: mapDays((d) => ('UpMsgNum' in d ? { ...d, UpMsgNum: String(Number(d.UpMsgNum) + 1) } : d)),
+    },
+  },
+  'RegistUserNumTotal does not carry over': {
+    check: 'relations.carry',
+    detail: /RegistUserNumTotal/,
+    mutation: {
+      answer: mapDays((d) =>
+        'RegistUserNumTotal' in d
+          ? { ...d, RegistUserNumTotal: String(Number(d.RegistUserNumTotal) * 2) }
+          : d,
+      ),
+    },
+  },
+  'missing UserSig accepted': accepts(70002, 'auth.missing', ['auth.empty']),
+  'expired UserSig accepted': accepts(70001, 'auth.expired'),
+  "another identifier's UserSig accepted": accepts(70013, 'auth.other-identifier'),
+  "another app's UserSig accepted": accepts(70014, 'auth.other-app'),
+  'UserSig signed with another key accepted': accepts(70009, 'auth.other-key'),
+  'auth failure with a request-class code': {
+    check: 'auth.expired',
+    detail: /^ErrorCode 60002 is of class request, expected auth$/,
+    mutation: {
+      answer: (a) => (a.json.ErrorCode === 70001 ? { ...a, json: { ...a.json, ErrorCode: 60002 } } : a),
+    },
+  },
+  'a body that is an array accepted': {
+    check: 'request.non-object-body',
+    detail: ACCEPTED,
+    mutation: { request: (call) => (Array.isArray(bodyOf(call)) ? { ...call, body: '{}' } : call) },
+  },
+  'unparseable JSON answered 60003': {
+    check: 'request.invalid-json',
+    detail: /^ErrorCode 60003, expected 130001$/,
+    mutation: {
+      answer: (a) => (a.json.ErrorCode === 130001 ? { ...a, json: { ...a.json, ErrorCode: 60003 } } : a),
+    },
+  },
+  'random not validated': {
+    check: 'request.bad-random',
+    detail: ACCEPTED,
+    also: ['request.random-out-of-range'],
+    mutation: { request: (call) => withQuery(call, 'random', '7') },
+  },
+  'contenttype not required': {
+    check: 'request.missing-contenttype',
+    detail: ACCEPTED,
+    mutation: { request: (call) => withQuery(call, 'contenttype', 'json') },
+  },
+  'every path served as getappinfo': {
+    check: 'request.unknown-path',
+    detail: ACCEPTED,
+    mutation: { request: (call) => ({ ...call, path: '/v4/openconfigsvr/getappinfo' }) },
+  },
+  'GET served like POST': {
+    check: 'request.get',
+    detail: ACCEPTED,
+    mutation: {
+      request: (call) => ({ ...call, method: 'POST', body: call.method === 'GET' ? '{}' : call.body }),
+    },
+  },
+  'no rate limit': {
+    check: 'rate-limit.burst',
+    detail: /none refused for the rate limit$/,
+    aggressive: true,
+    // The upstream fake's own limit is out of the way: every call of the burst is answered.
+    mutation: {},
+  },
+  'an unknown field in a full pull': {
+    check: 'drift.unknown-fields',
+    outcome: 'warning',
+    detail: /^unknown fields: QQ$/,
+    mutation: {
+      answer: mapDays((d, call) => (requestFieldOf(call) === undefined ? { ...d, QQ: '10001' } : d)),
+    },
+  },
+  'RequestId on failures': {
+    check: 'drift.envelope',
+    outcome: 'warning',
+    detail: /^failure carries RequestId$/,
+    mutation: {
+      answer: (a) => (a.json.ErrorCode === 0 ? a : { ...a, json: { ...a.json, RequestId: 'req-2' } }),
+    },
   },
 };

@@ -21,7 +21,7 @@ describe.skipIf(!configured)('the real endpoint', () => {
       identifier: env.TIM_IDENTIFIER,
       secretKey: env.TIM_SECRET_KEY || undefined,
       userSig: env.TIM_USERSIG || undefined,
-      region: env.TIM_BASE_URL ? undefined : (env.TIM_REGION ?? 'china'),
+      region: env.TIM_BASE_URL ? undefined : env.TIM_REGION || 'china',
       baseUrl: env.TIM_BASE_URL || undefined,
     });
     console.info(formatPretty(report));

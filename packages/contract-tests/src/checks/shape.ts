@@ -142,7 +142,7 @@ export const shapeChecks: Check[] = [
       const ex = await ctx.fullPull();
       const r = success(ex);
       if ('verdict' in r) return r.verdict;
-      const keys = Object.keys(r.envelope);
+      const keys = Object.keys(ex.json as object).sort();
       if (keys.join() !== 'ErrorCode,ErrorInfo,Result') return fail(`envelope keys: ${keys.join(', ')}`, ex);
       if (r.envelope.ErrorInfo !== 'OK')
         return fail(`ErrorInfo is ${JSON.stringify(r.envelope.ErrorInfo)}`, ex);
