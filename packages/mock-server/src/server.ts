@@ -1,12 +1,16 @@
+import type http from 'node:http';
 import type https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { GETAPPINFO_PATH } from '@timock/schema';
 import Fastify, {
   type FastifyError,
+  type FastifyHttpOptions,
   type FastifyHttpsOptions,
   type FastifyInstance,
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
+import { failureBody } from './envelope.js';
 import { loggerConfig, redactUrl } from './logging.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import { AppRegistry } from './registry.js';
@@ -27,8 +31,19 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const registry = new AppRegistry(opts.seed, opts.apps, opts);
   const logging = opts.logger !== false;
 
+  // Node checks header and request deadlines on a timer (default every 30 s): tie it to the deadlines.
+  const nodeHttp = {
+    headersTimeout: opts.headersTimeout,
+    connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(opts.headersTimeout / 4))),
+  };
   const fastifyOptions: FastifyServerOptions = {
     logger: loggerConfig(opts.logger),
+    requestTimeout: opts.requestTimeout,
+    keepAliveTimeout: opts.keepAliveTimeout,
+    connectionTimeout: opts.connectionTimeout,
+    // While closing, requests on already-open connections are still answered (with `Connection: close`).
+    return503OnClosing: false,
+    clientErrorHandler: answerClientError,
     // One line per request comes from our own onResponse hook (with the redacted URL and the code).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit,
@@ -39,8 +54,14 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     },
   };
   const server = (opts.https
-    ? Fastify({ ...(fastifyOptions as FastifyHttpsOptions<https.Server>), https: opts.https })
-    : Fastify(fastifyOptions)) as unknown as FastifyInstance;
+    ? Fastify({
+        ...(fastifyOptions as FastifyHttpsOptions<https.Server>),
+        https: { ...opts.https, ...nodeHttp },
+      })
+    : Fastify({
+        ...fastifyOptions,
+        http: nodeHttp,
+      } as FastifyHttpOptions<http.Server>)) as unknown as FastifyInstance;
 
   server.decorateRequest('timock', null);
 
@@ -48,11 +69,13 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   server.removeAllContentTypeParsers();
   server.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  // Unknown paths answer 60009 before their body is read.
+  // Unknown paths answer 60009 before their body is read; the route's path with a method the router
+  // does not know (PROPFIND, LOCK, ...) is a wrong method (60002), as the behaviour table's order says.
   server.addHook('onRequest', (request, reply, done) => {
     if (request.is404) {
       request.timock = newRequestState(request.query, opts.now());
-      void sendFailure(request, reply, 60009);
+      const path = request.url.split('?', 1)[0];
+      void sendFailure(request, reply, path === ROUTE_PATH ? 60002 : 60009);
       return;
     }
     done();
@@ -88,6 +111,28 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     });
   }
   return server;
+}
+
+const ROUTE_PATH = `/${GETAPPINFO_PATH}`;
+
+/**
+ * Answers what Node's HTTP parser refuses before Fastify sees a request (malformed request line or
+ * headers, headers too large, a request not received within `headersTimeout`/`requestTimeout`) with an
+ * envelope, HTTP 200 and `Connection: close`, like the vendor's gateway: 60008 for a timeout, else 60002.
+ */
+function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  this.log.debug({ code: error.code }, 'client error');
+  // A response already under way on this socket cannot be followed by another one.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const body = failureBody(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 60008 : 60002);
+  socket.end(
+    `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** The options of {@link startServer}: the server's options plus where to listen. */
