@@ -152,13 +152,11 @@ const bodyArb: fc.Arbitrary<string | Buffer | undefined> = fc.oneof(
   fc.integer({ min: 1, max: 60_000 }).map((d) => `${'['.repeat(d)}${']'.repeat(d)}`),
   fc.integer({ min: 1, max: 20_000 }).map((d) => `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`),
   // Thousands of names: below and above the body limit.
-  fc
-    .integer({ min: 1000, max: 12_000 })
-    .map((n) =>
-      JSON.stringify({
-        RequestField: Array.from({ length: n }, (_, i) => FIELD_NAMES[i % FIELD_NAMES.length]),
-      }),
-    ),
+  fc.integer({ min: 1000, max: 12_000 }).map((n) =>
+    JSON.stringify({
+      RequestField: Array.from({ length: n }, (_, i) => FIELD_NAMES[i % FIELD_NAMES.length]),
+    }),
+  ),
   fc.constantFrom(
     '{"__proto__":{"RequestField":["ChainIncrease"]}}',
     '{"__proto__":{"polluted":1},"RequestField":["AppId"]}',
