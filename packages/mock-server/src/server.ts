@@ -35,6 +35,8 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const nodeHttp = {
     headersTimeout: opts.headersTimeout,
     connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(opts.headersTimeout / 4))),
+    // Node would answer a request without `Host` with a bare HTTP 400; the route answers it instead.
+    requireHostHeader: false,
   };
   const fastifyOptions: FastifyServerOptions = {
     logger: loggerConfig(opts.logger),
