@@ -95,6 +95,21 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
 
   registerGetAppInfo(server, { registry, now: opts.now });
 
+  // Graceful close. Once closing, Node keeps an answered keep-alive connection open until it idles out
+  // and no longer enforces request deadlines: so connections close as soon as their answer is sent, and
+  // whatever is still open `requestTimeout` ms after the close began is dropped.
+  let drain: NodeJS.Timeout | undefined;
+  server.addHook('preClose', (done) => {
+    server.server.keepAliveTimeout = 1;
+    drain = setTimeout(() => server.server.closeAllConnections(), opts.requestTimeout);
+    drain.unref();
+    done();
+  });
+  server.addHook('onClose', (_instance, done) => {
+    clearTimeout(drain);
+    done();
+  });
+
   if (logging) {
     server.addHook('onResponse', (request, reply, done) => {
       const state = request.timock;

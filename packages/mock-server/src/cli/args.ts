@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
-import { ServerOptionsSchema } from '../options.js';
+import { DEMO_APP, ServerOptionsSchema } from '../options.js';
 
 /** A problem with the command line, the environment or the config file: one line, exit code 2. */
 export class CliUsageError extends Error {
@@ -27,7 +27,23 @@ export interface ServeCommand {
   configPath: string | undefined;
   https: { cert: string; key: string } | 'self-signed' | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Connection timeouts from flags or environment (ms); the config file's, if any, are in `config`. */
+  timeouts: Partial<Record<TimeoutOption, number>>;
 }
+
+/** The server's timeout options that the CLI sets (`--headers-timeout`, ...). */
+export const TIMEOUT_OPTIONS = [
+  'headersTimeout',
+  'requestTimeout',
+  'keepAliveTimeout',
+  'connectionTimeout',
+] as const;
+
+/** One of {@link TIMEOUT_OPTIONS}. */
+export type TimeoutOption = (typeof TIMEOUT_OPTIONS)[number];
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const envName = (name: string) => `TIMOCK_${kebab(name).replaceAll('-', '_').toUpperCase()}`;
 
 /** `timock usersig`. */
 export interface UserSigCommand {
@@ -53,6 +69,10 @@ export const ConfigFileSchema = ServerOptionsSchema.pick({
   bodyLimit: true,
   sigCacheSize: true,
   answerCacheSize: true,
+  headersTimeout: true,
+  requestTimeout: true,
+  keepAliveTimeout: true,
+  connectionTimeout: true,
 }).partial();
 
 /** The config file after validation. */
@@ -76,6 +96,10 @@ Serve options (environment variable in brackets):
   --cert FILE         PEM certificate (TIMOCK_CERT)
   --key FILE          PEM private key (TIMOCK_KEY)
   --log-level LEVEL   ${LOG_LEVELS.join('|')} (TIMOCK_LOG_LEVEL, default info)
+  --headers-timeout MS     time to receive the request line and headers (TIMOCK_HEADERS_TIMEOUT, default 10000)
+  --request-timeout MS     time to receive the whole request (TIMOCK_REQUEST_TIMEOUT, default 30000)
+  --keep-alive-timeout MS  idle keep-alive connections close after this (TIMOCK_KEEP_ALIVE_TIMEOUT, default 5000)
+  --connection-timeout MS  inactive sockets are destroyed after this, 0 = never (TIMOCK_CONNECTION_TIMEOUT, default 60000)
 
 usersig options: --secret-key may come from TIMOCK_SECRET_KEY instead (keeps it out of the process list).
 Exit codes: 0 success, 2 bad usage or configuration, 1 unexpected failure.`;
@@ -90,6 +114,10 @@ const SERVE_OPTIONS = {
   cert: { type: 'string' },
   key: { type: 'string' },
   'log-level': { type: 'string' },
+  'headers-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'keep-alive-timeout': { type: 'string' },
+  'connection-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -150,6 +178,30 @@ function readConfig(path: string): ConfigFile {
   return json as ConfigFile;
 }
 
+/**
+ * One warning line when a config file that holds secret keys (other than the public demo key) can be
+ * read by its group or by others; `undefined` when it cannot, or on platforms without POSIX modes.
+ * The line names the file and its mode, never a key.
+ */
+export function configPermissionWarning(
+  path: string,
+  config: ConfigFile,
+  platform = process.platform,
+): string | undefined {
+  if (platform === 'win32') return undefined;
+  const secret = config.apps?.some((app) => app.secretKey !== DEMO_APP.secretKey) ?? false;
+  if (!secret) return undefined;
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o044) === 0) return undefined;
+  const octal = mode.toString(8).padStart(3, '0');
+  return `warning: config file ${path} holds secret keys and is readable by ${mode & 0o004 ? 'others' : 'its group'} (mode ${octal}); chmod 600 it`;
+}
+
 function parseServe(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
   const { values } = guard(() => parseArgs({ args, options: SERVE_OPTIONS, strict: true }));
   if (values.help) return { kind: 'help' };
@@ -196,6 +248,14 @@ function parseServe(args: string[], env: Readonly<Record<string, string | undefi
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new CliUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const timeouts: ServeCommand['timeouts'] = {};
+  for (const name of TIMEOUT_OPTIONS) {
+    const text =
+      values[kebab(name) as `${'headers' | 'request' | 'keep-alive' | 'connection'}-timeout`] ??
+      env[envName(name)];
+    if (text !== undefined)
+      timeouts[name] = integer(`--${kebab(name)}`, text, name === 'connectionTimeout' ? 0 : 1, 86_400_000);
+  }
   return {
     kind: 'serve',
     host,
@@ -206,6 +266,7 @@ function parseServe(args: string[], env: Readonly<Record<string, string | undefi
     configPath,
     https,
     logLevel: logLevel as ServeCommand['logLevel'],
+    timeouts,
   };
 }
 

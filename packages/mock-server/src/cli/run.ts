@@ -3,7 +3,14 @@ import pkg from '../../package.json' with { type: 'json' };
 import { DEMO_APP, type ServerOptions } from '../options.js';
 import { type StartedServer, startServer } from '../server.js';
 import { signUserSig } from '../usersig.js';
-import { CliUsageError, type Command, HELP, parseCommand, type ServeCommand } from './args.js';
+import {
+  CliUsageError,
+  type Command,
+  configPermissionWarning,
+  HELP,
+  parseCommand,
+  type ServeCommand,
+} from './args.js';
 
 /** Where the CLI writes: one call per line. */
 export interface CliOutput {
@@ -88,8 +95,13 @@ async function serve(cmd: ServeCommand, output: CliOutput): Promise<CliResult> {
     ...cmd.config,
     ...(cmd.seed !== undefined ? { seed: cmd.seed } : {}),
     ...(cmd.now !== undefined ? { now: () => cmd.now! } : {}),
+    ...cmd.timeouts,
     logger: cmd.logLevel === 'silent' ? false : { level: cmd.logLevel },
   };
+  if (cmd.configPath !== undefined && cmd.config !== undefined) {
+    const warning = configPermissionWarning(cmd.configPath, cmd.config);
+    if (warning) output.err(`timock: ${warning}`);
+  }
   if (cmd.https === 'self-signed') options.https = await selfSignedCertificate();
   else if (cmd.https) options.https = cmd.https;
   let server: StartedServer;
