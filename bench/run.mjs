@@ -11,7 +11,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { agent, sample, waitFor200 } from './lib/http.mjs';
-import { forkWorker, freePort, installCleanup, readMemory, startProcess, stopAll } from './lib/procs.mjs';
+import { runLoad } from './lib/load.mjs';
+import { forkWorker, freePort, installCleanup, startProcess, stopAll } from './lib/procs.mjs';
 import {
   fmtMB,
   fmtMs,
@@ -20,6 +21,7 @@ import {
   fmtSpread,
   median,
   ratio,
+  rssLevels,
   spread,
   table,
   verdict,
@@ -354,57 +356,8 @@ if (!fakeAvailable) rows = rows.filter((r) => !r.fake);
 
 // ---------------------------------------------------------------- one load
 
-/**
- * Runs the load generator (a child process) against a server, sampling the server's RSS meanwhile.
- * @param {import('./lib/procs.mjs').RunningServer} srv
- * @param {object[]} requests
- * @param {{ durationSec: number, warmupSec: number }} opts
- * @returns the load result plus peakRss, endRss and rssSeries ([seconds into the measured phase, VmRSS])
- */
-function load(srv, requests, opts) {
-  return new Promise((resolvePromise, reject) => {
-    const worker = forkWorker(join(here, 'lib', 'load-worker.mjs'));
-    let peakRss = 0;
-    let measureStart;
-    const rssSeries = [];
-    const sampler = setInterval(() => {
-      const { rss } = readMemory(srv.pid);
-      if (rss > peakRss) peakRss = rss;
-      if (measureStart !== undefined) rssSeries.push([(performance.now() - measureStart) / 1000, rss]);
-    }, 100);
-    const finish = (fn) => {
-      clearInterval(sampler);
-      worker.removeAllListeners();
-      if (worker.connected) worker.disconnect();
-      fn();
-    };
-    worker.on('message', (m) => {
-      if (m.type === 'phase' && m.phase === 'measure') measureStart = performance.now();
-      else if (m.type === 'result') {
-        const mem = readMemory(srv.pid);
-        finish(() =>
-          resolvePromise({
-            ...m.result,
-            peakRss: Math.max(peakRss, mem.hwm || 0),
-            endRss: mem.rss,
-            rssSeries,
-          }),
-        );
-      } else if (m.type === 'error') finish(() => reject(new Error(`load generator: ${m.message}`)));
-    });
-    worker.once('exit', (code) => finish(() => reject(new Error(`load generator exited (${code})`))));
-    worker.send({
-      type: 'run',
-      config: {
-        url: srv.url,
-        connections: config.connections,
-        durationSec: opts.durationSec,
-        warmupSec: opts.warmupSec,
-        requests,
-      },
-    });
-  });
-}
+/** One load at the configured connection count (see lib/load.mjs). */
+const load = (srv, requests, opts) => runLoad(srv, requests, { connections: config.connections, ...opts });
 
 /** Starts the row's server, checks a sample answer, loads it, checks again, stops it. */
 async function measureRow(row) {
@@ -561,12 +514,7 @@ async function measureDrift() {
     if (problem) throw new Error(`drift: sample answer is wrong: ${problem}`);
     console.log(`  drift: ${config.soakSec} s of full-pull load (RSS sampled every 100 ms)`);
     const r = await load(srv, fullRequests, { durationSec: config.soakSec, warmupSec: 0 });
-    const window = (from, to) => median(r.rssSeries.filter(([t]) => t >= from && t <= to).map(([, v]) => v));
-    const end = r.rssSeries.at(-1)?.[0] ?? config.soakSec;
-    const at10 = window(8, 10);
-    const atEnd = window(end - 2, end);
-    const every5s = [];
-    for (let t = 5; t <= end + 0.01; t += 5) every5s.push([t, window(t - 0.5, t)]);
+    const { at10, atEnd, every5s } = rssLevels(r.rssSeries, config.soakSec);
     return {
       seconds: config.soakSec,
       rssAt10s: at10,

@@ -85,30 +85,46 @@ function certainViolation(accepted: readonly Call[], limit: number): Call[] | un
   return undefined;
 }
 
-/** Accepted calls per whole second of the run, by answer time (the partial last second is left out). */
-function perSecond(calls: readonly Call[]): number[] {
+/**
+ * A refused call that the limiter could not have been justified in refusing: fewer than N accepted calls
+ * could have been accepted (server time) within the 1,000 ms before it, whatever the server's instants
+ * inside the send-to-answer spans. Its absence means the limiter never starves the app.
+ */
+function certainStarvation(calls: readonly Call[], limit: number): Call | undefined {
+  const accepted = calls.filter((c) => c.code === 0);
+  return calls.find(
+    (x) =>
+      x.code === 60007 &&
+      accepted.filter((a) => a.sentAt <= x.answeredAt && a.answeredAt > x.sentAt - 1000).length < limit,
+  );
+}
+
+/** Per whole second of the run (by answer time, the partial last second left out): answers and accepted. */
+function perSecond(calls: readonly Call[]): { answered: number; accepted: number }[] {
   const t0 = Math.min(...calls.map((c) => c.sentAt));
   const seconds = Math.floor((Math.max(...calls.map((c) => c.answeredAt)) - t0) / 1000);
-  const counts = Array.from({ length: seconds }, () => 0);
+  const counts = Array.from({ length: seconds }, () => ({ answered: 0, accepted: 0 }));
   for (const c of calls) {
-    const k = Math.floor((c.answeredAt - t0) / 1000);
-    if (c.code === 0 && k < seconds) counts[k]!++;
+    const bucket = counts[Math.floor((c.answeredAt - t0) / 1000)];
+    if (!bucket) continue;
+    bucket.answered++;
+    if (c.code === 0) bucket.accepted++;
   }
   return counts;
 }
 
-/** The limit is never exceeded, the app is not starved, and every answer is 0 or 60007. */
+/** The limit is never exceeded, the app is never starved, and every answer is 0 or 60007. */
 function expectLimited(calls: readonly Call[], limit: number) {
   expect(new Set(calls.map((c) => c.code))).toEqual(new Set([0, 60007]));
   const accepted = calls.filter((c) => c.code === 0);
   expect(certainViolation(accepted, limit)).toBeUndefined();
-  // Not starved: close to the limit in every whole second, and over the whole run.
+  expect(certainStarvation(calls, limit)).toBeUndefined();
+  // Close to the limit in every whole second in which the clients offered at least twice the limit
+  // (on a busy machine the clients themselves may offer less; the starvation check above is exact).
   const counts = perSecond(calls);
   expect(counts.length).toBeGreaterThanOrEqual(2);
-  for (const n of counts) expect(n).toBeGreaterThanOrEqual(0.7 * limit);
-  expect(accepted.length).toBeGreaterThanOrEqual(0.9 * limit * (RUN_MS / 1000));
-  // ... and the load was above it (the limiter, not the client, set the pace).
-  expect(calls.length).toBeGreaterThan(1.5 * accepted.length);
+  for (const { answered, accepted: n } of counts)
+    if (answered >= 2 * limit) expect(n).toBeGreaterThanOrEqual(0.8 * limit);
 }
 
 describe('rate limit under concurrency (real HTTP, real clock)', { timeout: 30_000 }, () => {
@@ -132,12 +148,17 @@ describe('rate limit under concurrency (real HTTP, real clock)', { timeout: 30_0
     }
   });
 
-  it('the violation check finds N + 1 accepted calls inside one second, and only then', () => {
-    const at = (sentAt: number, answeredAt = sentAt + 5): Call => ({ sentAt, answeredAt, code: 0 });
+  it('the checks find N + 1 accepted calls inside one second, or an unjustified refusal, and only then', () => {
+    const at = (sentAt: number, answeredAt = sentAt + 5, code = 0): Call => ({ sentAt, answeredAt, code });
     // Three calls, limit 2: 999 ms apart send-to-answer is a violation; an answer at +1,000 ms is not.
     expect(certainViolation([at(0), at(500), at(994)], 2)).toHaveLength(3);
     expect(certainViolation([at(0), at(500), at(995)], 2)).toBeUndefined();
     // Long round trips leave the server's instant open: not certain, so not reported.
     expect(certainViolation([at(0, 600), at(10), at(20, 1200)], 2)).toBeUndefined();
+    // Limit 2: a refusal with two accepted calls possibly in the second before it is justified ...
+    expect(certainStarvation([at(0), at(400), at(990, 1000, 60007)], 2)).toBeUndefined();
+    // ... one with only one is not; nor one whose earlier accepted calls are all over a second old.
+    expect(certainStarvation([at(0), at(990, 1000, 60007)], 2)).toEqual(at(990, 1000, 60007));
+    expect(certainStarvation([at(0), at(100), at(1200, 1205, 60007)], 2)).toEqual(at(1200, 1205, 60007));
   });
 });
