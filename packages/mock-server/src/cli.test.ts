@@ -79,6 +79,24 @@ const SECOND = {
   appName: 'Second',
 };
 
+/** `timock` on port 0 with `config`, a frozen clock and no logs, once it has printed its curl line. */
+async function serveFrozen(config: string, extra: string[] = []): Promise<{ run: Run; url: string }> {
+  const run = cli([
+    '--port',
+    '0',
+    '--config',
+    config,
+    '--now',
+    '2025-03-10T12:00:00+08:00',
+    '--log-level',
+    'silent',
+    ...extra,
+  ]);
+  const [, url] = await run.waitFor(/serving getappinfo at (http:\/\/127\.0\.0\.1:\d+)\n/);
+  await run.waitFor(/curl .*\n/);
+  return { run, url: url! };
+}
+
 /** The URL and body of the printed curl command. */
 function parseCurl(output: string): { url: string; body: string; insecure: boolean } {
   const line = output.split('\n').find((l) => l.trim().startsWith('curl '));
@@ -93,18 +111,7 @@ describe('timock serve', { timeout: 20_000 }, () => {
   it('starts, prints the URL, the apps and a working curl command, and exits 0 on SIGTERM', async () => {
     const config = join(dir, 'apps.json');
     writeFileSync(config, JSON.stringify({ apps: [SECOND, DEMO_APP], seed: 42 }));
-    const run = cli([
-      '--port',
-      '0',
-      '--config',
-      config,
-      '--now',
-      '2025-03-10T12:00:00+08:00',
-      '--log-level',
-      'silent',
-    ]);
-    const [, url] = await run.waitFor(/serving getappinfo at (http:\/\/127\.0\.0\.1:\d+)\n/);
-    await run.waitFor(/curl .*\n/);
+    const { run, url } = await serveFrozen(config);
     const out = run.stdout();
     expect(out).toContain('1400000002 Second');
     expect(out).toContain(`secret key (public demo key): ${DEMO_APP.secretKey}`);
@@ -233,22 +240,12 @@ describe('timock serve: graceful shutdown', { timeout: 30_000 }, () => {
     const secretApp = { ...SECOND, admins: ['administrator'] };
     const config = writeTmp('shutdown.json', JSON.stringify({ apps: [DEMO_APP, secretApp] }));
     chmodSync(config, 0o644);
-    const run = cli([
-      '--port',
-      '0',
-      '--config',
-      config,
-      '--now',
-      '2025-03-10T12:00:00+08:00',
-      '--log-level',
-      'silent',
+    const { run, url } = await serveFrozen(config, [
       '--headers-timeout',
       '1000',
       '--request-timeout',
       '1500',
     ]);
-    const [, url] = await run.waitFor(/serving getappinfo at (http:\/\/127\.0\.0\.1:\d+)\n/);
-    await run.waitFor(/curl .*\n/);
     // One warning line about the config file's mode, naming no key.
     expect(run.stderr()).toMatch(
       /^timock: warning: config file .*shutdown\.json holds secret keys .*\(mode 644\); chmod 600 it\n$/,

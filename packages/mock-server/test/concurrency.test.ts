@@ -119,12 +119,12 @@ function expectLimited(calls: readonly Call[], limit: number) {
   const accepted = calls.filter((c) => c.code === 0);
   expect(certainViolation(accepted, limit)).toBeUndefined();
   expect(certainStarvation(calls, limit)).toBeUndefined();
-  // Close to the limit in every whole second in which the clients offered at least twice the limit
+  // Near the limit (70 %, by answer time) in every whole second in which the clients offered twice the limit
   // (on a busy machine the clients themselves may offer less; the starvation check above is exact).
   const counts = perSecond(calls);
   expect(counts.length).toBeGreaterThanOrEqual(2);
   for (const { answered, accepted: n } of counts)
-    if (answered >= 2 * limit) expect(n).toBeGreaterThanOrEqual(0.8 * limit);
+    if (answered >= 2 * limit) expect(n).toBeGreaterThanOrEqual(0.7 * limit);
 }
 
 describe('rate limit under concurrency (real HTTP, real clock)', { timeout: 30_000 }, () => {
