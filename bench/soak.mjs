@@ -145,7 +145,7 @@ try {
   console.log(`  RSS every 5 s  ${every5s.map(([t, v]) => `${t}s ${fmtMB(v)}`).join('  ')}`);
   console.log(
     eld
-      ? `  event loop   delay p50 ${fmtMs(eld.p50)}  p99 ${fmtMs(eld.p99)}  max ${fmtMs(eld.max)} (server process, 10 ms resolution)`
+      ? `  event loop   delay p50 ${fmtMs(eld.p50)}  p99 ${fmtMs(eld.p99)}  max ${fmtMs(eld.max)} (server process, lateness of a 10 ms timer)`
       : '  event loop   delay not reported by the server',
   );
   for (const p of problems) console.log(`  !! ${p}`);
