@@ -17,6 +17,7 @@ import autocannon from 'autocannon';
  * @property {number} warmupSec     unmeasured load before it (0 = none)
  * @property {{ method: string, path: string, headers?: Record<string,string>, body?: string }[]} requests
  *           cycled by every connection
+ * @property {number} [overallRate]  requests per second over all connections (default: unthrottled)
  */
 
 /**
@@ -41,6 +42,7 @@ function runOnce(config, durationSec) {
         pipelining: 1,
         timeout: 10,
         requests: config.requests,
+        ...(config.overallRate ? { overallRate: config.overallRate } : {}),
       },
       (err, result) => {
         if (err) reject(err);

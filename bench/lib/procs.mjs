@@ -65,6 +65,7 @@ export function installCleanup() {
  * @property {number} readyAt     performance.now() when READY was read
  * @property {() => Promise<void>} stop
  * @property {() => string} stderr  what the server wrote on stderr so far
+ * @property {() => string} stdout  what the server wrote on stdout so far (including the READY line)
  * @property {() => boolean} alive   false once the process has exited
  */
 
@@ -100,6 +101,7 @@ export function startProcess(command, args, options = {}) {
     readyAt: performance.now(),
     stop: () => stopChild(child),
     stderr: () => err,
+    stdout: () => out,
     alive: () => child.exitCode === null && child.signalCode === null,
   });
   if (options.readyPattern === null) {
@@ -119,7 +121,10 @@ export function startProcess(command, args, options = {}) {
       if (!m) return;
       clearTimeout(timer);
       child.stdout.off('data', onData);
-      child.stdout.resume(); // keep draining (Prism logs)
+      // Keep draining (Prism logs); the first 20,000 characters stay readable through stdout().
+      child.stdout.on('data', (d) => {
+        if (out.length < 20000) out += d;
+      });
       resolve(handle(options.url ?? m[1]));
     };
     child.stdout.on('data', onData);

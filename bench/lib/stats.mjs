@@ -14,6 +14,23 @@ export function median(values) {
 }
 
 /**
+ * RSS levels of one long load. V8's old space fills and is collected in a sawtooth of several seconds,
+ * so single readings depend on the phase: the levels are medians of the samples in [8, 10] s and in the
+ * last 2 s, plus one level every 5 s (median of the half second before).
+ * @param {readonly [number, number][]} series  [seconds into the load, RSS bytes]
+ * @param {number} seconds  planned length of the load (used when the series is empty)
+ * @returns {{ at10: number, atEnd: number, every5s: [number, number][] }}
+ */
+export function rssLevels(series, seconds) {
+  const window = (from, to) => median(series.filter(([t]) => t >= from && t <= to).map(([, v]) => v));
+  const end = series.at(-1)?.[0] ?? seconds;
+  /** @type {[number, number][]} */
+  const every5s = [];
+  for (let t = 5; t <= end + 0.01; t += 5) every5s.push([t, window(t - 0.5, t)]);
+  return { at10: window(8, 10), atEnd: window(end - 2, end), every5s };
+}
+
+/**
  * The spread of repeated measurements: min, max, and (max - min) / median as a fraction.
  * @param {readonly number[]} values
  * @returns {{ min: number, max: number, median: number, relative: number }}

@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseRawAnswer } from '../test/support.js';
 import { main } from './cli/run.js';
 import { DEMO_APP } from './options.js';
 import { startServer } from './server.js';
@@ -23,6 +25,7 @@ interface Run {
   stderr: () => string;
   exit: Promise<number | null>;
   waitFor: (pattern: RegExp) => Promise<RegExpMatchArray>;
+  waitForErr: (pattern: RegExp) => Promise<RegExpMatchArray>;
 }
 
 function cli(args: string[], env: Record<string, string> = {}): Run {
@@ -41,12 +44,13 @@ function cli(args: string[], env: Record<string, string> = {}): Run {
   });
   child.stderr!.on('data', (d) => {
     err += d;
+    for (const w of waiters) w();
   });
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = (pattern: RegExp) =>
+  const waiter = (text: () => string) => (pattern: RegExp) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
       const check = () => {
-        const m = out.match(pattern);
+        const m = text().match(pattern);
         if (m) {
           waiters.delete(check);
           resolve(m);
@@ -55,10 +59,12 @@ function cli(args: string[], env: Record<string, string> = {}): Run {
       waiters.add(check);
       check();
       void exit.then(() => {
-        if (!out.match(pattern)) reject(new Error(`exited before ${pattern}: ${err}`));
+        if (!text().match(pattern)) reject(new Error(`exited before ${pattern}: ${err}`));
       });
     });
-  return { child, stdout: () => out, stderr: () => err, exit, waitFor };
+  const waitFor = waiter(() => out);
+  const waitForErr = waiter(() => err);
+  return { child, stdout: () => out, stderr: () => err, exit, waitFor, waitForErr };
 }
 
 afterAll(() => {
@@ -72,6 +78,24 @@ const SECOND = {
   admins: ['ops'],
   appName: 'Second',
 };
+
+/** `timock` on port 0 with `config`, a frozen clock and no logs, once it has printed its curl line. */
+async function serveFrozen(config: string, extra: string[] = []): Promise<{ run: Run; url: string }> {
+  const run = cli([
+    '--port',
+    '0',
+    '--config',
+    config,
+    '--now',
+    '2025-03-10T12:00:00+08:00',
+    '--log-level',
+    'silent',
+    ...extra,
+  ]);
+  const [, url] = await run.waitFor(/serving getappinfo at (http:\/\/127\.0\.0\.1:\d+)\n/);
+  await run.waitFor(/curl .*\n/);
+  return { run, url: url! };
+}
 
 /** The URL and body of the printed curl command. */
 function parseCurl(output: string): { url: string; body: string; insecure: boolean } {
@@ -87,18 +111,7 @@ describe('timock serve', { timeout: 20_000 }, () => {
   it('starts, prints the URL, the apps and a working curl command, and exits 0 on SIGTERM', async () => {
     const config = join(dir, 'apps.json');
     writeFileSync(config, JSON.stringify({ apps: [SECOND, DEMO_APP], seed: 42 }));
-    const run = cli([
-      '--port',
-      '0',
-      '--config',
-      config,
-      '--now',
-      '2025-03-10T12:00:00+08:00',
-      '--log-level',
-      'silent',
-    ]);
-    const [, url] = await run.waitFor(/serving getappinfo at (http:\/\/127\.0\.0\.1:\d+)\n/);
-    await run.waitFor(/curl .*\n/);
+    const { run, url } = await serveFrozen(config);
     const out = run.stdout();
     expect(out).toContain('1400000002 Second');
     expect(out).toContain(`secret key (public demo key): ${DEMO_APP.secretKey}`);
@@ -221,3 +234,78 @@ describe('timock usersig, openapi, --help, --version', { timeout: 20_000 }, () =
     expect(await capture(['--version'])).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('timock serve: graceful shutdown', { timeout: 30_000 }, () => {
+  it('SIGTERM: in-flight requests finish with complete answers, new connections are refused, exit 0', async () => {
+    const secretApp = { ...SECOND, admins: ['administrator'] };
+    const config = writeTmp('shutdown.json', JSON.stringify({ apps: [DEMO_APP, secretApp] }));
+    chmodSync(config, 0o644);
+    const { run, url } = await serveFrozen(config, [
+      '--headers-timeout',
+      '1000',
+      '--request-timeout',
+      '1500',
+    ]);
+    // One warning line about the config file's mode, naming no key.
+    expect(run.stderr()).toMatch(
+      /^timock: warning: config file .*shutdown\.json holds secret keys .*\(mode 644\); chmod 600 it\n$/,
+    );
+    expect(run.stderr()).not.toContain(SECOND.secretKey);
+    const { url: curlUrl } = parseCurl(run.stdout());
+    const target = new URL(curlUrl);
+    const port = Number(target.port);
+    const head = `POST ${target.pathname}${target.search} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n`;
+
+    // Five requests in flight (headers and half the body sent), one that will never finish.
+    const inFlight = Array.from({ length: 5 }, () => openSocket(port));
+    const stalled = openSocket(port);
+    await Promise.all([...inFlight, stalled].map((s) => s.ready));
+    for (const s of inFlight) s.socket.write(`${head}{`);
+    stalled.socket.write(`${head}{`);
+    // A full request on another connection: when it is answered, the server has read the others.
+    const barrier = await request(curlUrl, { method: 'POST', body: '{}', reset: true });
+    expect(JSON.parse(await barrier.body.text()).ErrorCode).toBe(0);
+
+    run.child.kill('SIGTERM');
+    await run.waitForErr(/SIGTERM received, closing\n/);
+    // New connections are refused once the listener is closed. One that raced the signal is either
+    // answered in full or reset before it sent anything (it was an idle connection at close time).
+    let refused = false;
+    for (let i = 0; i < 50 && !refused; i++) {
+      try {
+        const res = await request(`${url}/nope`, { method: 'POST', body: '{}', reset: true });
+        expect(JSON.parse(await res.body.text()).ErrorCode).toBe(60009);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        expect(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET']).toContain(code);
+        refused = code === 'ECONNREFUSED';
+      }
+    }
+    expect(refused).toBe(true);
+    expect(run.child.exitCode).toBeNull();
+
+    // The in-flight requests finish: complete success answers; the server then closes each connection.
+    for (const s of inFlight) s.socket.write('}');
+    for (const s of inFlight) {
+      const answer = parseRawAnswer(await s.closed);
+      expect(answer?.status).toBe(200);
+      expect(JSON.parse(answer!.body).Result).toHaveLength(30);
+    }
+    // The stalled one is dropped without an answer once the request timeout has passed since SIGTERM.
+    expect((await stalled.closed).length).toBe(0);
+    expect(await run.exit).toBe(0);
+  });
+});
+
+/** A raw connection: `ready` when connected, `closed` with every byte received once the server closes. */
+function openSocket(port: number) {
+  const socket = connect({ host: '127.0.0.1', port });
+  const chunks: Buffer[] = [];
+  socket.on('data', (d) => chunks.push(d));
+  socket.on('error', () => undefined);
+  return {
+    socket,
+    ready: new Promise<void>((resolve) => socket.once('connect', () => resolve())),
+    closed: new Promise<Buffer>((resolve) => socket.once('close', () => resolve(Buffer.concat(chunks)))),
+  };
+}

@@ -55,6 +55,8 @@ export const RedisOptionsSchema = z.strictObject({
 
 /** The `redis` option as a caller writes it: a URL, or `{ url, keyPrefix?, commandTimeoutMs? }`. */
 export type RedisOptions = z.input<typeof RedisOptionsSchema>;
+/** The longest timeout accepted, in ms (one day). */
+const MAX_TIMEOUT_MS = 86_400_000;
 
 const isFunction = (v: unknown): v is () => number => typeof v === 'function';
 const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
@@ -78,6 +80,10 @@ const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
  * | `adminToken` | none | require `Authorization: Bearer <token>` on admin calls (else: loopback callers only) |
  * | `journalSize` | `1000` | requests kept in the journal (1..100,000) |
  * | `fixtures` | `[]` | recorded data (`timock record`) served instead of generated data |
+ * | `headersTimeout` | `10000` | ms for a client to send the request line and headers (then 60008, connection closed) |
+ * | `requestTimeout` | `30000` | ms for a client to send the whole request, body included (then 60008, connection closed) |
+ * | `keepAliveTimeout` | `5000` | ms an idle keep-alive connection is kept open |
+ * | `connectionTimeout` | `60000` | ms of socket inactivity before the socket is destroyed; 0 = never |
  */
 export const ServerOptionsSchema = z.strictObject({
   apps: z
@@ -118,6 +124,14 @@ export const ServerOptionsSchema = z.strictObject({
     .union([z.string().transform((url) => ({ url })), RedisOptionsSchema])
     .pipe(RedisOptionsSchema)
     .optional(),
+  /** Milliseconds for a client to send the request line and headers; at most `requestTimeout`. */
+  headersTimeout: z.number().int().positive().max(MAX_TIMEOUT_MS).default(10_000),
+  /** Milliseconds for a client to send the whole request, body included. */
+  requestTimeout: z.number().int().positive().max(MAX_TIMEOUT_MS).default(30_000),
+  /** Milliseconds an idle keep-alive connection stays open. */
+  keepAliveTimeout: z.number().int().positive().max(MAX_TIMEOUT_MS).default(5_000),
+  /** Milliseconds of socket inactivity before the socket is destroyed; 0 = never. */
+  connectionTimeout: z.number().int().nonnegative().max(MAX_TIMEOUT_MS).default(60_000),
 });
 
 /** The options of {@link buildServer} as a caller writes them (everything optional). */
@@ -146,7 +160,16 @@ export class InvalidOptionsError extends Error {
  */
 export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
   const parsed = ServerOptionsSchema.safeParse(options);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const { headersTimeout, requestTimeout } = parsed.data;
+    // Cross-field rule kept out of the schema so that it stays pickable (the CLI's config file schema).
+    if (headersTimeout > requestTimeout) {
+      throw new InvalidOptionsError([
+        `headersTimeout: must not exceed requestTimeout (${headersTimeout} > ${requestTimeout})`,
+      ]);
+    }
+    return parsed.data;
+  }
   const issues = parsed.error.issues.map((i) =>
     i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message,
   );

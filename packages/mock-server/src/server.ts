@@ -1,7 +1,10 @@
+import type http from 'node:http';
 import type https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { GETAPPINFO_PATH } from '@timock/schema';
 import Fastify, {
   type FastifyError,
+  type FastifyHttpOptions,
   type FastifyHttpsOptions,
   type FastifyInstance,
   type FastifyServerOptions,
@@ -10,6 +13,7 @@ import Fastify, {
 import type { MockControls } from './admin/control.js';
 import { installControlPlane } from './admin/install.js';
 import { registerDocs } from './docs.js';
+import { failureBody } from './envelope.js';
 import { loggerConfig, redactUrl } from './logging.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import { RedisStore } from './redis-store.js';
@@ -31,8 +35,21 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const opts = resolveServerOptions(options);
   const logging = opts.logger !== false;
 
+  // Node checks header and request deadlines on a timer (default every 30 s): tie it to the deadlines.
+  const nodeHttp = {
+    headersTimeout: opts.headersTimeout,
+    connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(opts.headersTimeout / 4))),
+    // Node would answer a request without `Host` with a bare HTTP 400; the route answers it instead.
+    requireHostHeader: false,
+  };
   const fastifyOptions: FastifyServerOptions = {
     logger: loggerConfig(opts.logger),
+    requestTimeout: opts.requestTimeout,
+    keepAliveTimeout: opts.keepAliveTimeout,
+    connectionTimeout: opts.connectionTimeout,
+    // While closing, requests on already-open connections are still answered (with `Connection: close`).
+    return503OnClosing: false,
+    clientErrorHandler: answerClientError,
     // One line per request comes from our own onResponse hook (with the redacted URL and the code).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit,
@@ -43,8 +60,14 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     },
   };
   const server = (opts.https
-    ? Fastify({ ...(fastifyOptions as FastifyHttpsOptions<https.Server>), https: opts.https })
-    : Fastify(fastifyOptions)) as unknown as FastifyInstance;
+    ? Fastify({
+        ...(fastifyOptions as FastifyHttpsOptions<https.Server>),
+        https: { ...opts.https, ...nodeHttp },
+      })
+    : Fastify({
+        ...fastifyOptions,
+        http: nodeHttp,
+      } as FastifyHttpOptions<http.Server>)) as unknown as FastifyInstance;
 
   server.decorateRequest('timock', null);
 
@@ -65,11 +88,13 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   server.removeAllContentTypeParsers();
   server.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  // Unknown paths answer 60009 before their body is read.
+  // Unknown paths answer 60009 before their body is read; the route's path with a method the router
+  // does not know (PROPFIND, LOCK, ...) is a wrong method (60002), as the behaviour table's order says.
   server.addHook('onRequest', (request, reply, done) => {
     if (request.is404) {
       request.timock = newRequestState(request.query, now());
-      void sendFailure(request, reply, 60009);
+      const path = request.url.split('?', 1)[0];
+      void sendFailure(request, reply, path === ROUTE_PATH ? 60002 : 60009);
       return;
     }
     done();
@@ -87,6 +112,21 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
 
   registerGetAppInfo(server, { registry, now });
   if (opts.docs) registerDocs(server, { apps: opts.apps, now, admin: opts.admin });
+
+  // Graceful close. Once closing, Node keeps an answered keep-alive connection open until it idles out
+  // and no longer enforces request deadlines: so connections close as soon as their answer is sent, and
+  // whatever is still open `requestTimeout` ms after the close began is dropped.
+  let drain: NodeJS.Timeout | undefined;
+  server.addHook('preClose', (done) => {
+    server.server.keepAliveTimeout = 1;
+    drain = setTimeout(() => server.server.closeAllConnections(), opts.requestTimeout);
+    drain.unref();
+    done();
+  });
+  server.addHook('onClose', (_instance, done) => {
+    clearTimeout(drain);
+    done();
+  });
 
   if (logging) {
     server.addHook('onResponse', (request, reply, done) => {
@@ -106,6 +146,28 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     });
   }
   return server;
+}
+
+const ROUTE_PATH = `/${GETAPPINFO_PATH}`;
+
+/**
+ * Answers what Node's HTTP parser refuses before Fastify sees a request (malformed request line or
+ * headers, headers too large, a request not received within `headersTimeout`/`requestTimeout`) with an
+ * envelope, HTTP 200 and `Connection: close`, like the vendor's gateway: 60008 for a timeout, else 60002.
+ */
+function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  this.log.debug({ code: error.code }, 'client error');
+  // A response already under way on this socket cannot be followed by another one.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const body = failureBody(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 60008 : 60002);
+  socket.end(
+    `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** The options of {@link startServer}: the server's options plus where to listen. */

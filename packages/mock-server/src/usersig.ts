@@ -38,7 +38,8 @@ const MAX_USERSIG_LENGTH = 8192;
 /** Largest inflated document accepted, in bytes (guards against zip bombs). */
 const MAX_DOCUMENT_BYTES = 16384;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const HMAC_BYTES = 32;
+/** Length of the standard base64 of a 32-byte HMAC-SHA256. */
+const HMAC_BASE64_CHARS = 44;
 
 function decodeDocument(userSig: string): unknown {
   if (userSig.length > MAX_USERSIG_LENGTH) return undefined;
@@ -70,9 +71,11 @@ export function inspectUserSig(userSig: string, expected: UserSigExpectation): U
   const time = doc['TLS.time'];
   const expire = doc['TLS.expire'];
   const content = userSigContent(expected.identifier, expected.sdkappid, time, expire, doc['TLS.userbuf']);
-  const wanted = createHmac('sha256', expected.secretKey).update(content).digest();
-  const given = Buffer.from(doc['TLS.sig'], 'base64');
-  const hmacOk = given.length === HMAC_BYTES && timingSafeEqual(given, wanted);
+  // Compared as the base64 text the signer wrote, like the vendor's libraries: a signature with its
+  // padding dropped, other characters or whitespace is not the signature, even if it decodes to it.
+  const wanted = Buffer.from(createHmac('sha256', expected.secretKey).update(content).digest('base64'));
+  const given = Buffer.from(doc['TLS.sig']);
+  const hmacOk = given.length === HMAC_BASE64_CHARS && timingSafeEqual(given, wanted);
   return { expiresAt: time + expire, hmacOk };
 }
 

@@ -1,9 +1,19 @@
 /**
  * Helpers shared by this package's tests (not exported from the package).
  */
-import { GETAPPINFO_PATH } from '@timock/schema';
+import { connect } from 'node:net';
+import {
+  ERROR_CODES,
+  type ErrorCode,
+  FailureEnvelopeSchema,
+  GETAPPINFO_PATH,
+  isKnownErrorCode,
+  type ResponseEnvelope,
+  ResponseEnvelopeSchema,
+} from '@timock/schema';
 import type { FastifyInstance } from 'fastify';
 import { request } from 'undici';
+import { expect } from 'vitest';
 import { signUserSig } from '../src/usersig.js';
 
 /** A request as a test describes it. */
@@ -103,4 +113,87 @@ export function signedQuery(
     random: '7',
     contenttype: 'json',
   };
+}
+
+/**
+ * Asserts the fake's promise for any answer: HTTP 200, `application/json`, a body that parses as the
+ * schema's success or failure envelope, with a code from the catalogue (and, for a failure, the
+ * catalogue's text). Returns the parsed envelope.
+ */
+export function expectEnvelope(
+  status: number,
+  contentType: string | undefined,
+  text: string,
+): ResponseEnvelope {
+  expect(status).toBe(200);
+  expect(contentType).toMatch(/^application\/json/);
+  const envelope = ResponseEnvelopeSchema.parse(JSON.parse(text));
+  if (envelope.ErrorCode !== 0) {
+    expect(isKnownErrorCode(envelope.ErrorCode), `ErrorCode ${envelope.ErrorCode} in the catalogue`).toBe(
+      true,
+    );
+    expect(FailureEnvelopeSchema.parse(envelope).ErrorInfo).toBe(
+      ERROR_CODES[envelope.ErrorCode as ErrorCode].info,
+    );
+  }
+  return envelope;
+}
+
+/** A raw HTTP answer read off a socket: status line, lower-cased headers and body. */
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Parses one HTTP/1.1 answer with a `content-length` body; `undefined` when there is none. */
+export function parseRawAnswer(raw: Buffer): RawAnswer | undefined {
+  const end = raw.indexOf('\r\n\r\n');
+  if (end < 0) return undefined;
+  const [statusLine, ...lines] = raw.subarray(0, end).toString('latin1').split('\r\n');
+  const status = Number(statusLine?.match(/^HTTP\/1\.1 (\d{3}) /)?.[1]);
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const i = line.indexOf(':');
+    headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  const length = Number(headers['content-length']);
+  const body = raw.subarray(end + 4, end + 4 + length);
+  if (Number.isNaN(status) || body.length !== length) return undefined;
+  return { status, headers, body: body.toString('utf8') };
+}
+
+/**
+ * Opens a raw TCP connection, writes `chunks` (with `gapMs` between them), and resolves with every
+ * byte received until the server closes the connection (or `timeoutMs` passes: then `timedOut`).
+ */
+export function rawExchange(
+  port: number,
+  chunks: readonly (string | Buffer)[],
+  options: { gapMs?: number; timeoutMs?: number; endAfterWrite?: boolean } = {},
+): Promise<{ data: Buffer; timedOut: boolean; closedAtMs: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const received: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      socket.destroy();
+    }, options.timeoutMs ?? 5000);
+    socket.on('data', (d) => received.push(d));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ data: Buffer.concat(received), timedOut, closedAtMs: performance.now() - started });
+    });
+    socket.on('connect', async () => {
+      for (const chunk of chunks) {
+        if (socket.destroyed) return;
+        socket.write(chunk);
+        if (options.gapMs) await new Promise((r) => setTimeout(r, options.gapMs));
+      }
+      if (options.endAfterWrite) socket.end();
+    });
+  });
 }

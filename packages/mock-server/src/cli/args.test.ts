@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_APP } from '../options.js';
-import { CliUsageError, parseCommand } from './args.js';
+import { CliUsageError, configPermissionWarning, parseCommand } from './args.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'timock-args-'));
 const file = (name: string, text: string) => {
@@ -38,6 +38,7 @@ describe('parseCommand', () => {
       adminToken: undefined,
       journalSize: undefined,
       fixtures: [],
+      timeouts: {},
     };
     expect(parseCommand([], {})).toEqual(expected);
     expect(parseCommand(['serve'], {})).toEqual(expected);
@@ -219,5 +220,44 @@ describe('parseCommand', () => {
     expect(usage(['record', '--region', 'mars', ...base])).toMatch(/--region must be one of china/);
     expect(usage(['record', '--region', 'china', '--sdkappid', '1', '--secret-key', 'k'])).toMatch(/--out/);
     expect(usage(['record', '--region', 'china', '--sdkappid', '1', '--out', 'o'])).toMatch(/--secret-key/);
+  });
+});
+
+describe('timeouts and config file permissions', () => {
+  it('reads the four timeouts from flags, then the environment, and refuses bad values in one line', () => {
+    const cmd = parseCommand(['--headers-timeout', '500', '--connection-timeout', '0'], {
+      TIMOCK_REQUEST_TIMEOUT: '900',
+      TIMOCK_KEEP_ALIVE_TIMEOUT: '1000',
+      TIMOCK_HEADERS_TIMEOUT: '700',
+    });
+    expect(cmd).toMatchObject({
+      timeouts: { headersTimeout: 500, requestTimeout: 900, keepAliveTimeout: 1000, connectionTimeout: 0 },
+    });
+    expect(usage(['--request-timeout', '0'])).toBe(
+      '--request-timeout must be an integer from 1 to 86400000, got "0"',
+    );
+    expect(usage(['--keep-alive-timeout', '5s'])).toMatch(/^--keep-alive-timeout must be an integer/);
+    const config = file('timeouts.json', JSON.stringify({ requestTimeout: 1234 }));
+    expect(parseCommand(['--config', config], {})).toMatchObject({ config: { requestTimeout: 1234 } });
+  });
+
+  it('warns in one line, without the key, when a config file with secret keys is readable by group or others', () => {
+    const secret = 'do-not-print-this-key';
+    const config = { apps: [{ sdkappid: 1400000001, secretKey: secret, admins: ['a'] }] };
+    const path = file('secret.json', JSON.stringify(config));
+    chmodSync(path, 0o644);
+    const warning = configPermissionWarning(path, config, 'linux');
+    expect(warning).toBe(
+      `warning: config file ${path} holds secret keys and is readable by others (mode 644); chmod 600 it`,
+    );
+    expect(warning).not.toContain(secret);
+    chmodSync(path, 0o640);
+    expect(configPermissionWarning(path, config, 'linux')).toMatch(/readable by its group \(mode 640\)/);
+    chmodSync(path, 0o600);
+    expect(configPermissionWarning(path, config, 'linux')).toBeUndefined();
+    // Only the public demo key, or no POSIX modes: nothing to say.
+    chmodSync(path, 0o644);
+    expect(configPermissionWarning(path, { apps: [DEMO_APP] }, 'linux')).toBeUndefined();
+    expect(configPermissionWarning(path, config, 'win32')).toBeUndefined();
   });
 });

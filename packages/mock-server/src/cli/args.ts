@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Fixture, FixtureSchema, REGION_IDS, type RegionId } from '@timock/schema';
 import { z } from 'zod';
 import { isLoopback } from '../admin/access.js';
 import { MAX_JOURNAL_SIZE } from '../admin/journal.js';
-import { type RedisOptions, RedisOptionsSchema, ServerOptionsSchema } from '../options.js';
+import { DEMO_APP, type RedisOptions, RedisOptionsSchema, ServerOptionsSchema } from '../options.js';
 
 /** A problem with the command line, the environment or the config file: one line, exit code 2. */
 export class CliUsageError extends Error {
@@ -41,6 +41,8 @@ export interface ServeCommand {
   journalSize: number | undefined;
   /** Recorded fixtures to serve (`--fixtures`, repeatable, and the config's `fixtures`), validated. */
   fixtures: { path: string; fixture: Fixture }[];
+  /** Connection timeouts from flags or environment (ms); the config file's, if any, are in `config`. */
+  timeouts: Partial<Record<TimeoutOption, number>>;
 }
 
 /** `timock record`: pull one app's data once and write a fixture. */
@@ -54,6 +56,20 @@ export interface RecordCommand {
   /** Where to write the fixture. */
   out: string;
 }
+
+/** The server's timeout options that the CLI sets (`--headers-timeout`, ...). */
+export const TIMEOUT_OPTIONS = [
+  'headersTimeout',
+  'requestTimeout',
+  'keepAliveTimeout',
+  'connectionTimeout',
+] as const;
+
+/** One of {@link TIMEOUT_OPTIONS}. */
+export type TimeoutOption = (typeof TIMEOUT_OPTIONS)[number];
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const envName = (name: string) => `TIMOCK_${kebab(name).replaceAll('-', '_').toUpperCase()}`;
 
 /** `timock usersig`. */
 export interface UserSigCommand {
@@ -87,6 +103,10 @@ export const ConfigFileSchema = ServerOptionsSchema.pick({
   admin: true,
   adminToken: true,
   journalSize: true,
+  headersTimeout: true,
+  requestTimeout: true,
+  keepAliveTimeout: true,
+  connectionTimeout: true,
 })
   .extend({ fixtures: z.union([z.string().min(1), z.array(z.string().min(1))]) })
   .partial();
@@ -123,6 +143,10 @@ Serve options (environment variable in brackets):
                       without it the admin API answers loopback callers only
   --no-admin          no admin API, no x-timock-fault header (TIMOCK_NO_ADMIN=1)
   --journal-size N    requests kept in the journal, 1..${MAX_JOURNAL_SIZE} (TIMOCK_JOURNAL_SIZE, default 1000)
+  --headers-timeout MS     time to receive the request line and headers (TIMOCK_HEADERS_TIMEOUT, default 10000)
+  --request-timeout MS     time to receive the whole request (TIMOCK_REQUEST_TIMEOUT, default 30000)
+  --keep-alive-timeout MS  idle keep-alive connections close after this (TIMOCK_KEEP_ALIVE_TIMEOUT, default 5000)
+  --connection-timeout MS  inactive sockets are destroyed after this, 0 = never (TIMOCK_CONNECTION_TIMEOUT, default 60000)
 
 usersig and record: --secret-key may come from TIMOCK_SECRET_KEY instead (keeps it out of the process list).
 record regions: ${REGION_IDS.join(', ')}; --identifier defaults to administrator.
@@ -144,6 +168,10 @@ const SERVE_OPTIONS = {
   'admin-token': { type: 'string' },
   'no-admin': { type: 'boolean' },
   'journal-size': { type: 'string' },
+  'headers-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'keep-alive-timeout': { type: 'string' },
+  'connection-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -259,6 +287,30 @@ function redisOptions(
   return parsed.data;
 }
 
+/**
+ * One warning line when a config file that holds secret keys (other than the public demo key) can be
+ * read by its group or by others; `undefined` when it cannot, or on platforms without POSIX modes.
+ * The line names the file and its mode, never a key.
+ */
+export function configPermissionWarning(
+  path: string,
+  config: ConfigFile,
+  platform = process.platform,
+): string | undefined {
+  if (platform === 'win32') return undefined;
+  const secret = config.apps?.some((app) => app.secretKey !== DEMO_APP.secretKey) ?? false;
+  if (!secret) return undefined;
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o044) === 0) return undefined;
+  const octal = mode.toString(8).padStart(3, '0');
+  return `warning: config file ${path} holds secret keys and is readable by ${mode & 0o004 ? 'others' : 'its group'} (mode ${octal}); chmod 600 it`;
+}
+
 function parseServe(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
   const { values } = guard(() => parseArgs({ args, options: SERVE_OPTIONS, strict: true }));
   if (values.help) return { kind: 'help' };
@@ -322,6 +374,14 @@ function parseServe(args: string[], env: Readonly<Record<string, string | undefi
   if (!admin && values['admin-token'] !== undefined)
     throw new CliUsageError('--admin-token and --no-admin exclude each other');
   const journalText = values['journal-size'] ?? env.TIMOCK_JOURNAL_SIZE;
+  const timeouts: ServeCommand['timeouts'] = {};
+  for (const name of TIMEOUT_OPTIONS) {
+    const text =
+      values[kebab(name) as `${'headers' | 'request' | 'keep-alive' | 'connection'}-timeout`] ??
+      env[envName(name)];
+    if (text !== undefined)
+      timeouts[name] = integer(`--${kebab(name)}`, text, name === 'connectionTimeout' ? 0 : 1, 86_400_000);
+  }
   return {
     kind: 'serve',
     host,
@@ -338,6 +398,7 @@ function parseServe(args: string[], env: Readonly<Record<string, string | undefi
     journalSize:
       journalText === undefined ? undefined : integer('--journal-size', journalText, 1, MAX_JOURNAL_SIZE),
     fixtures: readFixtures(configPath, fixturePaths, values.fixtures ?? []),
+    timeouts,
   };
 }
 

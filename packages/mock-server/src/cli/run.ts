@@ -8,6 +8,7 @@ import {
   adminLoopbackOnly,
   CliUsageError,
   type Command,
+  configPermissionWarning,
   HELP,
   parseCommand,
   type ServeCommand,
@@ -118,6 +119,7 @@ async function serve(cmd: ServeCommand, output: CliOutput): Promise<CliResult> {
     ...cmd.config,
     ...(cmd.seed !== undefined ? { seed: cmd.seed } : {}),
     ...(cmd.now !== undefined ? { now: () => cmd.now! } : {}),
+    ...cmd.timeouts,
     logger: cmd.logLevel === 'silent' ? false : { level: cmd.logLevel },
     ...(cmd.redis !== undefined ? { redis: cmd.redis } : {}),
     admin: cmd.admin,
@@ -125,6 +127,10 @@ async function serve(cmd: ServeCommand, output: CliOutput): Promise<CliResult> {
     ...(cmd.journalSize !== undefined ? { journalSize: cmd.journalSize } : {}),
     fixtures: cmd.fixtures.map((f) => f.fixture),
   };
+  if (cmd.configPath !== undefined && cmd.config !== undefined) {
+    const warning = configPermissionWarning(cmd.configPath, cmd.config);
+    if (warning) output.err(`timock: ${warning}`);
+  }
   if (cmd.https === 'self-signed') options.https = await selfSignedCertificate();
   else if (cmd.https) options.https = cmd.https;
   let server: StartedServer;

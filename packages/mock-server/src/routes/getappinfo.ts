@@ -38,6 +38,13 @@ export interface GetAppInfoDeps {
 const SDKAPPID = /^[1-9]\d{0,15}$/;
 const RANDOM = /^\d{1,10}$/;
 
+/**
+ * Longest identifier + UserSig kept in the inspection cache, in characters (official UserSigs are about
+ * 200): longer junk is inspected every time instead, so a flood of distinct long values cannot fill the
+ * cache with megabytes (it is rate-limited like every other call of a known app).
+ */
+const MAX_CACHED_KEY_LENGTH = 1024;
+
 const single = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** A fresh {@link RequestState} for a request, with the query's `sdkappid` and `identifier` (for logging). */
@@ -103,7 +110,7 @@ export function checkCaller(
       identifier,
       secretKey: app.config.secretKey,
     });
-    app.sigCache.set(key, inspection);
+    if (key.length <= MAX_CACHED_KEY_LENGTH) app.sigCache.set(key, inspection);
   }
   const verdict = verdictAt(inspection, Math.floor(nowMs / 1000));
   if (!verdict.ok) return verdict.code;
