@@ -86,8 +86,8 @@ const config = {
   connections: Math.round(num(argv.connections, 50)),
   startupSamples: quick ? 2 : 5,
   client: quick
-    ? { blocks: 4, callsPerBlock: 100, warmupCalls: 100 }
-    : { blocks: 10, callsPerBlock: 300, warmupCalls: 500 },
+    ? { blocks: 10, callsPerBlock: 50, warmupCalls: 200 }
+    : { blocks: 40, callsPerBlock: 100, warmupCalls: 500 },
   soakSec: num(argv['soak-seconds'], 60),
   out: resolve(argv.out ?? join(here, 'results', 'latest.json')),
 };
@@ -786,12 +786,16 @@ if (X.contract)
   ]);
 if (X.client) {
   extras.push([
-    'raw undici request + JSON.parse, per call (sequential)',
+    'raw undici Pool request + JSON.parse, per call (sequential, median)',
     `${X.client.rawUsPerCall.toFixed(0)} µs`,
   ]);
   extras.push([
-    '@timock/client getAppInfo(), per call (sequential)',
+    '@timock/client getAppInfo(), per call (sequential, median)',
     `${X.client.clientUsPerCall.toFixed(0)} µs`,
+  ]);
+  extras.push([
+    `client overhead per call (median of ${X.client.blocks.raw.length} paired blocks of ${X.client.callsPerBlock})`,
+    `${(X.client.overhead * 100).toFixed(1)}%`,
   ]);
 }
 if (X.drift)
