@@ -11,7 +11,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { agent, sample, waitFor200 } from './lib/http.mjs';
-import { forkWorker, freePort, installCleanup, readMemory, startProcess, stopAll } from './lib/procs.mjs';
+import {
+  forkWorker,
+  freePort,
+  installCleanup,
+  readCpuSeconds,
+  readMemory,
+  startProcess,
+  stopAll,
+} from './lib/procs.mjs';
 import {
   fmtMB,
   fmtMs,
@@ -366,6 +374,7 @@ function load(srv, requests, opts) {
     const worker = forkWorker(join(here, 'lib', 'load-worker.mjs'));
     let peakRss = 0;
     let measureStart;
+    let cpuAtStart = Number.NaN;
     const rssSeries = [];
     const sampler = setInterval(() => {
       const { rss } = readMemory(srv.pid);
@@ -379,14 +388,19 @@ function load(srv, requests, opts) {
       fn();
     };
     worker.on('message', (m) => {
-      if (m.type === 'phase' && m.phase === 'measure') measureStart = performance.now();
-      else if (m.type === 'result') {
+      if (m.type === 'phase' && m.phase === 'measure') {
+        measureStart = performance.now();
+        cpuAtStart = readCpuSeconds(srv.pid);
+      } else if (m.type === 'result') {
         const mem = readMemory(srv.pid);
+        const cpuSec = readCpuSeconds(srv.pid) - cpuAtStart;
         finish(() =>
           resolvePromise({
             ...m.result,
             peakRss: Math.max(peakRss, mem.hwm || 0),
             endRss: mem.rss,
+            // Server CPU time per answer: far less sensitive than req/s to other work on the machine.
+            cpuUsPerRequest: m.result.requests > 0 ? (cpuSec * 1e6) / m.result.requests : Number.NaN,
             rssSeries,
           }),
         );
@@ -624,6 +638,7 @@ try {
         console.log(
           `  round ${round + 1}/${config.rounds}  ${row.label.padEnd(34)} ${fmtNum(r.rps).padStart(7)} req/s` +
             `  p50 ${fmtMs(r.latencyMs.p50)}  p99 ${fmtMs(r.latencyMs.p99)}  peak RSS ${fmtMB(r.peakRss)}` +
+            `  CPU ${fmtNum(r.cpuUsPerRequest, 1)} µs/req` +
             (r.problems.length ? `  !! ${r.problems.join('; ')}` : ''),
         );
       }
@@ -640,6 +655,7 @@ try {
         p50Ms: median(rs.map((r) => r.latencyMs.p50)),
         p99Ms: median(rs.map((r) => r.latencyMs.p99)),
         peakRss: Math.max(...rs.map((r) => r.peakRss)),
+        cpuUsPerRequest: median(rs.map((r) => r.cpuUsPerRequest)),
         non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
         errors: rs.reduce((a, r) => a + r.errors, 0),
         bodyBytes: row.bodyBytes,
@@ -756,7 +772,19 @@ const lines = [];
 if (Object.keys(R).length) {
   lines.push(
     table(
-      ['row', 'req/s (median)', 'spread', 'p50', 'p99', 'peak RSS', 'non-2xx', 'errors', 'vs C', 'vs A'],
+      [
+        'row',
+        'req/s (median)',
+        'spread',
+        'p50',
+        'p99',
+        'peak RSS',
+        'CPU/req',
+        'non-2xx',
+        'errors',
+        'vs C',
+        'vs A',
+      ],
       Object.entries(R).map(([id, r]) => [
         r.label + (r.problems.length ? ' (!)' : ''),
         fmtNum(r.rps),
@@ -764,6 +792,7 @@ if (Object.keys(R).length) {
         fmtMs(r.p50Ms),
         fmtMs(r.p99Ms),
         fmtMB(r.peakRss),
+        `${fmtNum(r.cpuUsPerRequest, 1)} µs`,
         fmtNum(r.non2xx),
         fmtNum(r.errors),
         fmtRatio(pairedRps(id, 'baseline-c')),

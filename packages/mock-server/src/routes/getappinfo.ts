@@ -33,6 +33,8 @@ export interface GetAppInfoDeps {
   now: () => number;
 }
 
+/** `content-type` of every answer. */
+const JSON_TYPE = 'application/json';
 const SDKAPPID = /^[1-9]\d{0,15}$/;
 const RANDOM = /^\d{1,10}$/;
 
@@ -53,7 +55,7 @@ export function newRequestState(query: unknown, nowMs: number): RequestState {
 /** Sends a failure envelope from the catalogue (HTTP 200, `application/json`). */
 export function sendFailure(request: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply {
   if (request.timock) request.timock.code = code;
-  return reply.code(200).header('content-type', 'application/json').send(failureBody(code));
+  return reply.code(200).header('content-type', JSON_TYPE).send(failureBody(code));
 }
 
 /**
@@ -145,13 +147,10 @@ export function createFieldSetReader(): (body: unknown) => FieldMask | undefined
   };
 }
 
-/** `content-type` of every answer, set once per reply. */
-const JSON_TYPE = 'application/json';
-
 /**
  * Registers `/v4/openconfigsvr/getappinfo` for every method. The query checks run in the route's
  * `onRequest` hook (so a refused request never has its body read); the handler only looks up the field
- * set and the cached answer, and sends its pre-encoded bytes.
+ * set and the cached answer, and sends its pre-encoded bytes (a `Buffer`: no per-request encoding).
  */
 export function registerGetAppInfo(server: FastifyInstance, deps: GetAppInfoDeps): void {
   const { registry, now } = deps;
@@ -177,7 +176,9 @@ export function registerGetAppInfo(server: FastifyInstance, deps: GetAppInfoDeps
       if (mask === undefined) return sendFailure(request, reply, 130001);
       state.code = 0;
       const body = state.app!.answer(beijingDayNumber(state.nowMs), mask);
-      return reply.header('content-type', JSON_TYPE).header('content-length', body.length).send(body);
+      // No content-length of our own: Fastify measures every payload anyway (Buffer.byteLength of a
+      // Buffer is its length) and would correct a stale one.
+      return reply.header('content-type', JSON_TYPE).send(body);
     },
   });
 }
