@@ -50,7 +50,8 @@ const HELP = `pnpm bench [-- options]
                        extra: baseline-b-buffer (Fastify sending a Buffer), prism-dynamic
   --no-prism           skip the Prism row
   --no-extras          skip start-up, contract-suite and client-overhead measurements
-  --soak               also run the 60 s RSS-drift measurement
+  --soak               run the 60 s RSS-drift measurement in a --quick run too (a full run always does)
+  --no-soak            skip the RSS-drift measurement in a full run
   --memory             run only the 60 s RSS-drift measurement
   --soak-seconds S     length of the drift measurement (default 60; RSS compared at 10 s and at the end)
   --out FILE           JSON results (default bench/results/latest.json)
@@ -69,6 +70,7 @@ const { values: argv } = parseArgs({
     'no-prism': { type: 'boolean', default: false },
     'no-extras': { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
+    'no-soak': { type: 'boolean', default: false },
     memory: { type: 'boolean', default: false },
     'soak-seconds': { type: 'string' },
     out: { type: 'string' },
@@ -698,8 +700,10 @@ try {
     console.log('  client overhead ...');
     results.extras.client = await measureClient();
   }
-  if (fakeAvailable && (argv.soak || argv.memory)) results.extras.drift = await measureDrift();
-  else if (!argv.memory) note('RSS drift not measured (run with --soak or --memory: 60 s of load)');
+  // Every target gets a verdict in a full run, so the drift runs there unless --no-soak.
+  const drift = argv.memory || argv.soak || (!argv.quick && !argv['no-soak']);
+  if (fakeAvailable && drift) results.extras.drift = await measureDrift();
+  else if (!argv.memory) note('RSS drift not measured (a full run or --soak measures it: 60 s of load)');
   if (!fakeAvailable && argv.memory) note('RSS drift not measured: the fake is not available');
 } finally {
   await stopAll();
@@ -735,7 +739,7 @@ const targets = [
     0.1,
     X.drift
       ? `${fmtMB(X.drift.rssAt10s)} -> ${fmtMB(X.drift.rssAtEnd)} (${(X.drift.drift * 100).toFixed(1)}%)`
-      : 'not run (--soak)',
+      : 'not run (--quick/--no-soak)',
   ],
   [
     `start-up to first answer < 1 s (${X.startup?.mode ?? 'cli'})`,

@@ -13,98 +13,54 @@ const clone = (v: unknown): Json => JSON.parse(JSON.stringify(v)) as Json;
 const day0 = (env: Json): Json => (env.Result as Json[])[0]!;
 const NONE: ReadonlySet<string> = new Set();
 
+const setEnv = (key: string, value: unknown) => (e: Json) => {
+  e[key] = value;
+};
+const dropEnv = (key: string) => (e: Json) => {
+  delete e[key];
+};
+const setDay = (key: string, value: unknown) => (e: Json) => {
+  day0(e)[key] = value;
+};
+const dropDay = (key: string) => (e: Json) => {
+  delete day0(e)[key];
+};
+const setFirst = (value: unknown) => (e: Json) => {
+  (e.Result as unknown[])[0] = value;
+};
+
 /** Changes applied one at a time to a valid envelope (as JSON text would arrive, so no `undefined`). */
 const MUTATIONS: Record<string, (env: Json) => void> = {
-  'ErrorCode 1': (e) => {
-    e.ErrorCode = 1;
-  },
-  'ErrorCode "0"': (e) => {
-    e.ErrorCode = '0';
-  },
-  'no ErrorCode': (e) => {
-    delete e.ErrorCode;
-  },
-  'no ErrorInfo': (e) => {
-    delete e.ErrorInfo;
-  },
-  'ErrorInfo number': (e) => {
-    e.ErrorInfo = 0;
-  },
-  'ActionStatus OK': (e) => {
-    e.ActionStatus = 'OK';
-  },
-  'ActionStatus number': (e) => {
-    e.ActionStatus = 5;
-  },
-  'RequestId null': (e) => {
-    e.RequestId = null;
-  },
-  'ErrorDisplay array': (e) => {
-    e.ErrorDisplay = [];
-  },
-  'extra envelope key': (e) => {
-    e.Extra = { a: 1 };
-  },
-  'Result object': (e) => {
-    e.Result = {};
-  },
-  'Result null': (e) => {
-    e.Result = null;
-  },
-  'no Result': (e) => {
-    delete e.Result;
-  },
-  'Result empty': (e) => {
-    e.Result = [];
-  },
-  'day null': (e) => {
-    (e.Result as unknown[])[0] = null;
-  },
-  'day array': (e) => {
-    (e.Result as unknown[])[0] = [];
-  },
-  'no Date': (e) => {
-    delete day0(e).Date;
-  },
-  'Date month 13': (e) => {
-    day0(e).Date = '20251301';
-  },
-  'Date with dashes': (e) => {
-    day0(e).Date = '2025-03-09';
-  },
-  'Date number': (e) => {
-    day0(e).Date = 20250309;
-  },
-  'counter negative': (e) => {
-    day0(e).UpMsgNum = '-1';
-  },
-  'counter decimal': (e) => {
-    day0(e).UpMsgNum = '1.5';
-  },
-  'counter empty': (e) => {
-    day0(e).UpMsgNum = '';
-  },
-  'counter number': (e) => {
-    day0(e).UpMsgNum = 12;
-  },
-  'counter null': (e) => {
-    day0(e).UpMsgNum = null;
-  },
-  'counter absent': (e) => {
-    delete day0(e).UpMsgNum;
-  },
-  'AppName number': (e) => {
-    day0(e).AppName = 123;
-  },
-  'AppName empty': (e) => {
-    day0(e).AppName = '';
-  },
-  'unknown day key': (e) => {
-    day0(e).NewField = '1';
-  },
-  '__proto__ day key': (e) => {
-    (e.Result as unknown[])[0] = JSON.parse('{"__proto__":{"x":"1"},"Date":"20250309"}');
-  },
+  'ErrorCode 1': setEnv('ErrorCode', 1),
+  'ErrorCode "0"': setEnv('ErrorCode', '0'),
+  'no ErrorCode': dropEnv('ErrorCode'),
+  'no ErrorInfo': dropEnv('ErrorInfo'),
+  'ErrorInfo number': setEnv('ErrorInfo', 0),
+  'ActionStatus OK': setEnv('ActionStatus', 'OK'),
+  'ActionStatus number': setEnv('ActionStatus', 5),
+  'RequestId null': setEnv('RequestId', null),
+  'ErrorDisplay array': setEnv('ErrorDisplay', []),
+  'extra envelope key': setEnv('Extra', { a: 1 }),
+  'Result object': setEnv('Result', {}),
+  'Result null': setEnv('Result', null),
+  'no Result': dropEnv('Result'),
+  'Result empty': setEnv('Result', []),
+  'day null': setFirst(null),
+  'day array': setFirst([]),
+  'no Date': dropDay('Date'),
+  'Date month 13': setDay('Date', '20251301'),
+  'Date with dashes': setDay('Date', '2025-03-09'),
+  'Date number': setDay('Date', 20250309),
+  'counter negative': setDay('UpMsgNum', '-1'),
+  'counter decimal': setDay('UpMsgNum', '1.5'),
+  'counter empty': setDay('UpMsgNum', ''),
+  'counter number': setDay('UpMsgNum', 12),
+  'counter null': setDay('UpMsgNum', null),
+  'counter absent': dropDay('UpMsgNum'),
+  'AppName number': setDay('AppName', 123),
+  'AppName empty': setDay('AppName', ''),
+  'unknown day key': setDay('NewField', '1'),
+  '__proto__ day key': setFirst(JSON.parse('{"__proto__":{"x":"1"},"Date":"20250309"}')),
 };
 
 describe('isUsualSuccessEnvelope', () => {
