@@ -3,7 +3,7 @@
 // Starts the fake (bench/servers/fake.mjs) with --cpu-prof, loads it with autocannon in another
 // process, stops it, and prints the self time by function and by package/file. The .cpuprofile stays
 // in bench/results/ (open it in Chrome DevTools or speedscope).
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_APP, signUserSig } from '@timock/mock-server';
@@ -15,6 +15,7 @@ const kind = process.argv[2] ?? 'full';
 const seconds = Number(process.argv[3] ?? 10);
 const dir = join(here, 'results');
 installCleanup();
+mkdirSync(dir, { recursive: true });
 
 const sig = signUserSig({
   sdkappid: DEMO_APP.sdkappid,

@@ -16,6 +16,7 @@ import {
   forkWorker,
   freePort,
   installCleanup,
+  readCpuSeconds,
   readMemory,
   startProcess,
   stopAll,
@@ -54,7 +55,8 @@ const HELP = `pnpm bench [-- options]
                        redis-server (skipped with a note without it)
   --no-prism           skip the Prism row
   --no-extras          skip start-up, contract-suite and client-overhead measurements
-  --soak               also run the 60 s RSS-drift measurement
+  --soak               run the 60 s RSS-drift measurement in a --quick run too (a full run always does)
+  --no-soak            skip the RSS-drift measurement in a full run
   --memory             run only the 60 s RSS-drift measurement
   --soak-seconds S     length of the drift measurement (default 60; RSS compared at 10 s and at the end)
   --out FILE           JSON results (default bench/results/latest.json)
@@ -74,6 +76,7 @@ const { values: argv } = parseArgs({
     'no-extras': { type: 'boolean', default: false },
     replicas: { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
+    'no-soak': { type: 'boolean', default: false },
     memory: { type: 'boolean', default: false },
     'soak-seconds': { type: 'string' },
     out: { type: 'string' },
@@ -99,8 +102,8 @@ const config = {
   connections: Math.round(num(argv.connections, 50)),
   startupSamples: quick ? 2 : 5,
   client: quick
-    ? { blocks: 4, callsPerBlock: 100, warmupCalls: 100 }
-    : { blocks: 10, callsPerBlock: 300, warmupCalls: 500 },
+    ? { blocks: 10, callsPerBlock: 50, warmupCalls: 200 }
+    : { blocks: 40, callsPerBlock: 100, warmupCalls: 500 },
   soakSec: num(argv['soak-seconds'], 60),
   out: resolve(argv.out ?? join(here, 'results', 'latest.json')),
 };
@@ -438,6 +441,7 @@ function load(srv, requests, opts) {
     const worker = forkWorker(join(here, 'lib', 'load-worker.mjs'));
     let peakRss = 0;
     let measureStart;
+    let cpuAtStart = Number.NaN;
     const rssSeries = [];
     const sampler = setInterval(() => {
       const { rss } = readMemory(srv.pid);
@@ -451,14 +455,19 @@ function load(srv, requests, opts) {
       fn();
     };
     worker.on('message', (m) => {
-      if (m.type === 'phase' && m.phase === 'measure') measureStart = performance.now();
-      else if (m.type === 'result') {
+      if (m.type === 'phase' && m.phase === 'measure') {
+        measureStart = performance.now();
+        cpuAtStart = readCpuSeconds(srv.pid);
+      } else if (m.type === 'result') {
         const mem = readMemory(srv.pid);
+        const cpuSec = readCpuSeconds(srv.pid) - cpuAtStart;
         finish(() =>
           resolvePromise({
             ...m.result,
             peakRss: Math.max(peakRss, mem.hwm || 0),
             endRss: mem.rss,
+            // Server CPU time per answer: far less sensitive than req/s to other work on the machine.
+            cpuUsPerRequest: m.result.requests > 0 ? (cpuSec * 1e6) / m.result.requests : Number.NaN,
             rssSeries,
           }),
         );
@@ -735,6 +744,7 @@ try {
         console.log(
           `  round ${round + 1}/${config.rounds}  ${row.label.padEnd(34)} ${fmtNum(r.rps).padStart(7)} req/s` +
             `  p50 ${fmtMs(r.latencyMs.p50)}  p99 ${fmtMs(r.latencyMs.p99)}  peak RSS ${fmtMB(r.peakRss)}` +
+            `  CPU ${fmtNum(r.cpuUsPerRequest, 1)} µs/req` +
             (r.problems.length ? `  !! ${r.problems.join('; ')}` : ''),
         );
       }
@@ -751,6 +761,7 @@ try {
         p50Ms: median(rs.map((r) => r.latencyMs.p50)),
         p99Ms: median(rs.map((r) => r.latencyMs.p99)),
         peakRss: Math.max(...rs.map((r) => r.peakRss)),
+        cpuUsPerRequest: median(rs.map((r) => r.cpuUsPerRequest)),
         non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
         errors: rs.reduce((a, r) => a + r.errors, 0),
         bodyBytes: row.bodyBytes,
@@ -799,8 +810,10 @@ try {
     console.log('  Redis path cost per call ...');
     results.extras.redisCost = await measureRedisCost();
   }
-  if (fakeAvailable && (argv.soak || argv.memory)) results.extras.drift = await measureDrift();
-  else if (!argv.memory) note('RSS drift not measured (run with --soak or --memory: 60 s of load)');
+  // Every target gets a verdict in a full run, so the drift runs there unless --no-soak.
+  const drift = argv.memory || argv.soak || (!argv.quick && !argv['no-soak']);
+  if (fakeAvailable && drift) results.extras.drift = await measureDrift();
+  else if (!argv.memory) note('RSS drift not measured (a full run or --soak measures it: 60 s of load)');
   if (!fakeAvailable && argv.memory) note('RSS drift not measured: the fake is not available');
 } finally {
   await stopAll();
@@ -836,7 +849,7 @@ const targets = [
     0.1,
     X.drift
       ? `${fmtMB(X.drift.rssAt10s)} -> ${fmtMB(X.drift.rssAtEnd)} (${(X.drift.drift * 100).toFixed(1)}%)`
-      : 'not run (--soak)',
+      : 'not run (--quick/--no-soak)',
   ],
   [
     `start-up to first answer < 1 s (${X.startup?.mode ?? 'cli'})`,
@@ -873,7 +886,19 @@ const lines = [];
 if (Object.keys(R).length) {
   lines.push(
     table(
-      ['row', 'req/s (median)', 'spread', 'p50', 'p99', 'peak RSS', 'non-2xx', 'errors', 'vs C', 'vs A'],
+      [
+        'row',
+        'req/s (median)',
+        'spread',
+        'p50',
+        'p99',
+        'peak RSS',
+        'CPU/req',
+        'non-2xx',
+        'errors',
+        'vs C',
+        'vs A',
+      ],
       Object.entries(R).map(([id, r]) => [
         r.label + (r.problems.length ? ' (!)' : ''),
         fmtNum(r.rps),
@@ -881,6 +906,7 @@ if (Object.keys(R).length) {
         fmtMs(r.p50Ms),
         fmtMs(r.p99Ms),
         fmtMB(r.peakRss),
+        `${fmtNum(r.cpuUsPerRequest, 1)} µs`,
         fmtNum(r.non2xx),
         fmtNum(r.errors),
         fmtRatio(pairedRps(id, 'baseline-c')),
@@ -903,12 +929,16 @@ if (X.contract)
   ]);
 if (X.client) {
   extras.push([
-    'raw undici request + JSON.parse, per call (sequential)',
+    'raw undici Pool request + JSON.parse, per call (sequential, median)',
     `${X.client.rawUsPerCall.toFixed(0)} µs`,
   ]);
   extras.push([
-    '@timock/client getAppInfo(), per call (sequential)',
+    '@timock/client getAppInfo(), per call (sequential, median)',
     `${X.client.clientUsPerCall.toFixed(0)} µs`,
+  ]);
+  extras.push([
+    `client overhead per call (median of ${X.client.blocks.raw.length} paired blocks of ${X.client.callsPerBlock})`,
+    `${(X.client.overhead * 100).toFixed(1)}%`,
   ]);
 }
 if (Number.isFinite(Q.redis1VsMemory))

@@ -1,11 +1,13 @@
-// Client overhead per call: @timock/client's getAppInfo() (signing cached) against a raw undici request
-// (+ JSON.parse of the body) to the same fake, sequential calls, in alternating blocks. Runs in its own
-// process (forked by run.mjs), the fake in another.
+// Client overhead per call: @timock/client's getAppInfo() (signing cached) against a raw undici Pool
+// request (+ JSON.parse of the body) to the same fake, sequential calls, in alternating blocks. Runs in
+// its own process (forked by run.mjs), the fake in another. The client's own throttle is off
+// (`rateLimitPerSecond: false`), as the fake's limit is raised: at its default of 200 calls/s the
+// throttle alone would space sequential calls 5 ms apart, which measures the policy, not the overhead.
 //
 // Protocol: parent sends { type: 'run', config: { url, sdkappid, secretKey, identifier, usersig,
 // blocks, callsPerBlock, warmupCalls } }; answers { type: 'result', result } or { type: 'skip', reason }
 // or { type: 'error', message }.
-import { Agent, request } from 'undici';
+import { Pool } from 'undici';
 import { median } from './stats.mjs';
 
 process.on('message', async (msg) => {
@@ -32,20 +34,21 @@ process.on('message', async (msg) => {
       secretKey: c.secretKey,
       baseUrl: c.url,
       identifier: c.identifier,
+      rateLimitPerSecond: false,
     });
     if (typeof client.getAppInfo !== 'function') {
       process.send({ type: 'skip', reason: 'the client has no getAppInfo()' });
       return;
     }
-    const dispatcher = new Agent({ connections: 1 });
+    const pool = new Pool(c.url);
     const path = `/v4/openconfigsvr/getappinfo?sdkappid=${c.sdkappid}&identifier=${encodeURIComponent(c.identifier)}&usersig=${encodeURIComponent(c.usersig)}&contenttype=json&random=`;
     const raw = async () => {
       const random = (Math.random() * 4294967296) >>> 0;
-      const res = await request(c.url + path + random, {
+      const res = await pool.request({
+        path: path + random,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{}',
-        dispatcher,
       });
       const json = await res.body.json();
       if (json.ErrorCode !== 0) throw new Error(`raw call answered ErrorCode ${json.ErrorCode}`);
@@ -79,13 +82,17 @@ process.on('message', async (msg) => {
     }
     const rawMedian = median(rawUs);
     const clientMedian = median(clientUs);
-    await dispatcher.close();
+    // Each client block is paired with the raw block next to it (same moment, same machine load): the
+    // median of the paired ratios is the overhead; the ratio of the medians is kept for reference.
+    const paired = median(clientUs.map((us, i) => us / rawUs[i]));
+    await pool.close();
     process.send({
       type: 'result',
       result: {
         rawUsPerCall: rawMedian,
         clientUsPerCall: clientMedian,
-        overhead: clientMedian / rawMedian - 1,
+        overhead: paired - 1,
+        overheadOfMedians: clientMedian / rawMedian - 1,
         blocks: { raw: rawUs, client: clientUs },
         callsPerBlock: c.callsPerBlock,
       },

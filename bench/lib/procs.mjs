@@ -158,6 +158,25 @@ export function readMemory(pid) {
   }
 }
 
+/** Clock ticks per second of `/proc/<pid>/stat` (`getconf CLK_TCK`; 100 on every usual Linux). */
+const CLK_TCK = 100;
+
+/**
+ * CPU time (user + system) a process has used so far, in seconds, from `/proc/<pid>/stat`; NaN when it
+ * cannot be read. Resolution 10 ms.
+ * @param {number} pid
+ */
+export function readCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** A free TCP port on 127.0.0.1 (for CLIs that need one up front). */
 export function freePort() {
   return new Promise((resolve, reject) => {

@@ -18,4 +18,23 @@ describe('LruCache', () => {
     expect(cache.size).toBe(0);
     expect(() => new LruCache(0)).toThrow(RangeError);
   });
+
+  it('keeps the recency order when the newest entry is read again, or read after a clear', () => {
+    const cache = new LruCache<string, number>(3);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.set('c', 3);
+    expect(cache.get('c')).toBe(3);
+    expect(cache.get('c')).toBe(3);
+    cache.set('d', 4); // drops a, the least recent
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')).toBe(2); // b is now the newest
+    cache.set('e', 5); // drops c
+    expect(cache.get('c')).toBeUndefined();
+    expect([cache.get('b'), cache.get('d'), cache.get('e')]).toEqual([2, 4, 5]);
+    cache.clear();
+    expect(cache.get('e')).toBeUndefined();
+    cache.set('e', 6);
+    expect(cache.get('e')).toBe(6);
+  });
 });

@@ -1,9 +1,13 @@
+const NONE: unique symbol = Symbol('none');
+
 /**
  * A bounded least-recently-used cache on a `Map` (insertion order = recency). Each server owns its own.
  */
 export class LruCache<K, V> {
   readonly #max: number;
   readonly #map = new Map<K, V>();
+  /** The most recently used key: reading it again needs no reordering (the usual case on a hot path). */
+  #newest: K | typeof NONE = NONE;
 
   /** @param max - the most entries kept; the least recently used is dropped beyond it */
   constructor(max: number) {
@@ -14,9 +18,10 @@ export class LruCache<K, V> {
   /** The value for `key`, marking it most recently used; `undefined` when absent. */
   get(key: K): V | undefined {
     const value = this.#map.get(key);
-    if (value === undefined) return undefined;
+    if (value === undefined || key === this.#newest) return value;
     this.#map.delete(key);
     this.#map.set(key, value);
+    this.#newest = key;
     return value;
   }
 
@@ -28,6 +33,7 @@ export class LruCache<K, V> {
       if (!oldest.done) this.#map.delete(oldest.value);
     }
     this.#map.set(key, value);
+    this.#newest = key;
   }
 
   /** How many entries are held. */
@@ -38,5 +44,6 @@ export class LruCache<K, V> {
   /** Drops every entry. */
   clear(): void {
     this.#map.clear();
+    this.#newest = NONE;
   }
 }

@@ -1,10 +1,16 @@
 import type { Day } from '@timock/schema';
 import { AppDataset } from './dataset.js';
-import { type FieldMask, successBody } from './envelope.js';
+import { ALL_FIELDS, type FieldMask, successBody } from './envelope.js';
 import { LruCache } from './lru.js';
 import type { ResolvedAppConfig } from './options.js';
 import { MemoryStore, type RateLimiter, type StateStore } from './store.js';
-import type { UserSigInspection } from './usersig.js';
+import { inspectUserSig, type UserSigInspection } from './usersig.js';
+
+/** One number per (Beijing day, field mask): masks are below `ALL_FIELDS + 1`, so no two pairs collide. */
+const answerKey = (today: number, mask: FieldMask): number => today * (ALL_FIELDS + 1) + mask;
+
+/** Longer UserSigs are inspected every time, so that distinct long junk cannot fill the cache. */
+export const MAX_CACHED_USERSIG_LENGTH = 1024;
 
 /** Cache sizes for each app's state. */
 export interface AppStateLimits {
@@ -33,9 +39,13 @@ export class AppState {
   readonly limiter: RateLimiter;
   /** The app's generated data. */
   readonly dataset: AppDataset;
-  /** Clock-independent UserSig inspections, keyed by identifier + "\n" + UserSig. */
-  readonly sigCache: LruCache<string, UserSigInspection>;
-  readonly #answers: LruCache<string, Buffer>;
+  /**
+   * Clock-independent UserSig inspections, keyed by the UserSig alone (no per-request key string),
+   * each with the identifier it was checked for: see {@link AppState.inspect}.
+   */
+  readonly #sigCache: LruCache<string, { identifier: string; inspection: UserSigInspection }>;
+  /** Serialized answers, keyed by {@link answerKey}. */
+  readonly #answers: LruCache<number, Buffer>;
   #source: AnswerSource | undefined;
   #windowDay = Number.NaN;
   #window: Day[] = [];
@@ -50,8 +60,24 @@ export class AppState {
     this.admins = new Set(config.admins);
     this.limiter = store.limiter(config.sdkappid, config.rateLimitPerSecond);
     this.dataset = new AppDataset(seed, config);
-    this.sigCache = new LruCache(limits.sigCacheSize);
+    this.#sigCache = new LruCache(limits.sigCacheSize);
     this.#answers = new LruCache(limits.answerCacheSize);
+  }
+
+  /**
+   * The inspection of `usersig` sent with `identifier`, computed once per (UserSig, identifier) and then
+   * served from the cache. A UserSig seen with another identifier is inspected again and replaces the entry.
+   */
+  inspect(usersig: string, identifier: string): UserSigInspection {
+    const cached = this.#sigCache.get(usersig);
+    if (cached !== undefined && cached.identifier === identifier) return cached.inspection;
+    const inspection = inspectUserSig(usersig, {
+      sdkappid: this.config.sdkappid,
+      identifier,
+      secretKey: this.config.secretKey,
+    });
+    if (usersig.length <= MAX_CACHED_USERSIG_LENGTH) this.#sigCache.set(usersig, { identifier, inspection });
+    return inspection;
   }
 
   /** The 30 days ending the day before `today` (a Beijing day number), newest first; the latest window is kept. */
@@ -71,7 +97,7 @@ export class AppState {
 
   /** The serialized success answer for (`today`, `mask`), built once and then served from the cache. */
   answer(today: number, mask: FieldMask): Buffer {
-    const key = `${today}:${mask}`;
+    const key = answerKey(today, mask);
     let body = this.#answers.get(key);
     if (body === undefined) {
       body = this.#source ? this.#source.body(today, mask) : successBody(this.window(today), mask);

@@ -85,8 +85,13 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const { now } = installControlPlane(server, registry, opts, store.control).serverClock;
 
   // Every body is read as raw bytes, whatever its content type: the route decides what is valid.
+  // `application/json` gets the same parser by name too: Fastify caches a parser found by name, while
+  // the catch-all alone made it parse the content-type header again on every request.
   server.removeAllContentTypeParsers();
-  server.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  const rawBody = (_request: unknown, body: Buffer, done: (err: null, body: Buffer) => void) =>
+    done(null, body);
+  server.addContentTypeParser('application/json', { parseAs: 'buffer' }, rawBody);
+  server.addContentTypeParser('*', { parseAs: 'buffer' }, rawBody);
 
   // Unknown paths answer 60009 before their body is read; the route's path with a method the router
   // does not know (PROPFIND, LOCK, ...) is a wrong method (60002), as the behaviour table's order says.

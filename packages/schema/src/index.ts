@@ -101,7 +101,9 @@ export {
   RequestBodySchema,
 } from './request.js';
 export {
+  COUNTER_PATTERN,
   CounterSchema,
+  DATE_PATTERN,
   DateSchema,
   type Day,
   type DayOf,

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 import { FIELD_NAMES, FIELDS, type FieldName, isFieldName, TEXT_FIELDS } from './fields.js';
 
+/** What a count looks like ({@link CounterSchema}): decimal digits only. */
+export const COUNTER_PATTERN = /^\d+$/;
+
+/** What a `Date` looks like ({@link DateSchema}): `YYYYMMDD`, month 01-12, day 01-31. */
+export const DATE_PATTERN = /^\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/;
+
 /** A count as the API sends it: a string of decimal digits. */
-export const CounterSchema = z.string().regex(/^\d+$/, 'a count must be a string of decimal digits');
+export const CounterSchema = z.string().regex(COUNTER_PATTERN, 'a count must be a string of decimal digits');
 
 /** A day as the API sends it: `YYYYMMDD`. */
 export const DateSchema = z
   .string()
-  .regex(/^\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/, 'Date must be YYYYMMDD')
+  .regex(DATE_PATTERN, 'Date must be YYYYMMDD')
   .meta({ description: 'The day, `YYYYMMDD`, in Beijing time (UTC+8).', example: '20160607' });
 
 function fieldSchema(name: FieldName): z.ZodString {

@@ -1,10 +1,11 @@
 import { type ErrorCode, GETAPPINFO_PATH, MAX_RANDOM } from '@timock/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { type FieldMask, failureBody, fieldMask } from '../envelope.js';
+import { ALL_FIELDS, type FieldMask, failureBody, fieldMask } from '../envelope.js';
+import { LruCache } from '../lru.js';
 import type { AppRegistry, AppState } from '../registry.js';
 import { isStoreUnavailable } from '../store.js';
 import { beijingDayNumber } from '../time.js';
-import { inspectUserSig, verdictAt } from '../usersig.js';
+import { verdictAt } from '../usersig.js';
 
 /** What the server learns about one request as it goes (for the log line and the journal). */
 export interface RequestState {
@@ -35,15 +36,10 @@ export interface GetAppInfoDeps {
   now: () => number;
 }
 
+/** `content-type` of every answer. */
+const JSON_TYPE = 'application/json';
 const SDKAPPID = /^[1-9]\d{0,15}$/;
 const RANDOM = /^\d{1,10}$/;
-
-/**
- * Longest identifier + UserSig kept in the inspection cache, in characters (official UserSigs are about
- * 200): longer junk is inspected every time instead, so a flood of distinct long values cannot fill the
- * cache with megabytes (it is rate-limited like every other call of a known app).
- */
-const MAX_CACHED_KEY_LENGTH = 1024;
 
 const single = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -63,7 +59,7 @@ export function newRequestState(query: unknown, nowMs: number): RequestState {
 /** Sends a failure envelope from the catalogue (HTTP 200, `application/json`). */
 export function sendFailure(request: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply {
   if (request.timock) request.timock.code = code;
-  return reply.code(200).header('content-type', 'application/json').send(failureBody(code));
+  return reply.code(200).header('content-type', JSON_TYPE).send(failureBody(code));
 }
 
 /**
@@ -102,16 +98,7 @@ export function checkCaller(
   const usersig = single(query.usersig);
   if (usersig === undefined || usersig === '') return 70002;
   const identifier = single(query.identifier) ?? '';
-  const key = `${identifier}\n${usersig}`;
-  let inspection = app.sigCache.get(key);
-  if (inspection === undefined) {
-    inspection = inspectUserSig(usersig, {
-      sdkappid: app.config.sdkappid,
-      identifier,
-      secretKey: app.config.secretKey,
-    });
-    if (key.length <= MAX_CACHED_KEY_LENGTH) app.sigCache.set(key, inspection);
-  }
+  const inspection = app.inspect(usersig, identifier);
   const verdict = verdictAt(inspection, Math.floor(nowMs / 1000));
   if (!verdict.ok) return verdict.code;
   if (!app.admins.has(identifier)) return 60010;
@@ -165,13 +152,50 @@ export function parseRequestField(body: unknown): string[] | null | undefined {
   return list;
 }
 
+/** Bodies longer than this are parsed every time, never cached (a cache of them would hold much memory). */
+const MAX_CACHED_BODY_BYTES = 1024;
+/** How many distinct bodies a server remembers the field set of. */
+const FIELD_SET_CACHE_SIZE = 256;
+const INVALID = -1;
+
+/**
+ * The field set of a request body, by the body's text: `{}` is recognised without parsing, other short
+ * bodies are parsed once and remembered (bounded), long ones parsed each time.
+ *
+ * @returns the {@link FieldMask}, or `undefined` for a body that is not a valid `RequestField` (130001)
+ */
+export function createFieldSetReader(): (body: unknown) => FieldMask | undefined {
+  const cache = new LruCache<string, FieldMask>(FIELD_SET_CACHE_SIZE);
+  const resolve = (body: unknown): FieldMask => {
+    const fields = parseRequestField(body);
+    return fields === undefined ? INVALID : fieldMask(fields ?? undefined);
+  };
+  return (body) => {
+    if (!Buffer.isBuffer(body)) return undefined;
+    // `{}`: the full pull, the most common body.
+    if (body.length === 2 && body[0] === 0x7b && body[1] === 0x7d) return ALL_FIELDS;
+    let mask: FieldMask | undefined;
+    if (body.length > MAX_CACHED_BODY_BYTES) mask = resolve(body);
+    else {
+      const text = body.toString('latin1'); // one char per byte: distinct bodies, distinct keys
+      mask = cache.get(text);
+      if (mask === undefined) {
+        mask = resolve(body);
+        cache.set(text, mask);
+      }
+    }
+    return mask === INVALID ? undefined : mask;
+  };
+}
+
 /**
  * Registers `/v4/openconfigsvr/getappinfo` for every method. The query checks run in the route's
- * `onRequest` hook (so a refused request never has its body read); the handler only parses the body
- * and looks up the cached answer.
+ * `onRequest` hook (so a refused request never has its body read); the handler only looks up the field
+ * set and the cached answer, and sends its pre-encoded bytes (a `Buffer`: no per-request encoding).
  */
 export function registerGetAppInfo(server: FastifyInstance, deps: GetAppInfoDeps): void {
   const { registry, now } = deps;
+  const fieldSet = createFieldSetReader();
   server.route({
     method: server.supportedMethods,
     url: `/${GETAPPINFO_PATH}`,
@@ -197,12 +221,14 @@ export function registerGetAppInfo(server: FastifyInstance, deps: GetAppInfoDeps
     },
     handler: (request, reply) => {
       const state = request.timock!;
-      const fields = parseRequestField(request.body);
-      if (fields === undefined) return sendFailure(request, reply, 130001);
+      const mask = fieldSet(request.body);
+      if (mask === undefined) return sendFailure(request, reply, 130001);
       state.code = 0;
-      state.fields = fieldMask(fields ?? undefined);
-      const body = state.app!.answer(beijingDayNumber(state.nowMs), state.fields);
-      return reply.code(200).header('content-type', 'application/json').send(body);
+      state.fields = mask;
+      const body = state.app!.answer(beijingDayNumber(state.nowMs), mask);
+      // No content-length of our own: Fastify measures every payload anyway (Buffer.byteLength of a
+      // Buffer is its length) and would correct a stale one.
+      return reply.header('content-type', JSON_TYPE).send(body);
     },
   });
 }
