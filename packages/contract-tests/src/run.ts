@@ -122,7 +122,11 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
   /** Removes the key and every UserSig sent from text that a report shows (a target may echo them). */
   const redact = (text: string): string => {
     let out = text;
-    const secrets = [target.secretKey, target.userSig, ...transport.sentUserSigs];
+    // Longest first: a truncated UserSig the auth checks send is a prefix of a full one, and replacing
+    // it first would leave the rest of the full one in the text.
+    const secrets = [target.secretKey, target.userSig, ...transport.sentUserSigs].sort(
+      (a, b) => (b?.length ?? 0) - (a?.length ?? 0),
+    );
     for (const s of secrets) if (s && s.length >= 4) out = out.replaceAll(s, REDACTED);
     return out;
   };
