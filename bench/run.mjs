@@ -11,16 +11,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { agent, sample, waitFor200 } from './lib/http.mjs';
-import {
-  findBinary,
-  forkWorker,
-  freePort,
-  installCleanup,
-  readCpuSeconds,
-  readMemory,
-  startProcess,
-  stopAll,
-} from './lib/procs.mjs';
+import { runLoad } from './lib/load.mjs';
+import { findBinary, forkWorker, freePort, installCleanup, startProcess, stopAll } from './lib/procs.mjs';
 import {
   fmtMB,
   fmtMs,
@@ -429,64 +421,8 @@ if (rows.some((r) => r.redis) && redisServer === undefined) {
 
 // ---------------------------------------------------------------- one load
 
-/**
- * Runs the load generator (a child process) against a server, sampling the server's RSS meanwhile.
- * @param {import('./lib/procs.mjs').RunningServer} srv
- * @param {object[]} requests
- * @param {{ durationSec: number, warmupSec: number }} opts
- * @returns the load result plus peakRss, endRss and rssSeries ([seconds into the measured phase, VmRSS])
- */
-function load(srv, requests, opts) {
-  return new Promise((resolvePromise, reject) => {
-    const worker = forkWorker(join(here, 'lib', 'load-worker.mjs'));
-    let peakRss = 0;
-    let measureStart;
-    let cpuAtStart = Number.NaN;
-    const rssSeries = [];
-    const sampler = setInterval(() => {
-      const { rss } = readMemory(srv.pid);
-      if (rss > peakRss) peakRss = rss;
-      if (measureStart !== undefined) rssSeries.push([(performance.now() - measureStart) / 1000, rss]);
-    }, 100);
-    const finish = (fn) => {
-      clearInterval(sampler);
-      worker.removeAllListeners();
-      if (worker.connected) worker.disconnect();
-      fn();
-    };
-    worker.on('message', (m) => {
-      if (m.type === 'phase' && m.phase === 'measure') {
-        measureStart = performance.now();
-        cpuAtStart = readCpuSeconds(srv.pid);
-      } else if (m.type === 'result') {
-        const mem = readMemory(srv.pid);
-        const cpuSec = readCpuSeconds(srv.pid) - cpuAtStart;
-        finish(() =>
-          resolvePromise({
-            ...m.result,
-            peakRss: Math.max(peakRss, mem.hwm || 0),
-            endRss: mem.rss,
-            // Server CPU time per answer: far less sensitive than req/s to other work on the machine.
-            cpuUsPerRequest: m.result.requests > 0 ? (cpuSec * 1e6) / m.result.requests : Number.NaN,
-            rssSeries,
-          }),
-        );
-      } else if (m.type === 'error') finish(() => reject(new Error(`load generator: ${m.message}`)));
-    });
-    worker.once('exit', (code) => finish(() => reject(new Error(`load generator exited (${code})`))));
-    worker.send({
-      type: 'run',
-      config: {
-        url: srv.url,
-        urls: srv.urls,
-        connections: config.connections,
-        durationSec: opts.durationSec,
-        warmupSec: opts.warmupSec,
-        requests,
-      },
-    });
-  });
-}
+/** One load at the benchmark's connection count (see lib/load.mjs). */
+const load = (srv, requests, opts) => runLoad(srv, requests, { connections: config.connections, ...opts });
 
 /** Starts the row's server, checks a sample answer, loads it, checks again, stops it. */
 async function measureRow(row) {
