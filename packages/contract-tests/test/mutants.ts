@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CARRY_RELATIONS, FIELD_NAMES } from '@timock/schema';
+import { CARRY_RELATIONS, ERROR_CODES, FIELD_NAMES } from '@timock/schema';
 import { request } from 'undici';
 import { previousDate } from '../src/checks/shape.js';
 
@@ -137,6 +137,27 @@ const acceptCode =
   (code: number): Mutation['answer'] =>
   (a, call, ctx) =>
     a.json.ErrorCode === code ? ctx.askWithGoodSig(call.body) : a;
+
+/**
+ * A rate limit of its own, `limit` accepted calls per sliding second (the upstream fake's own limit is
+ * out of the way): past it, a success becomes a 60007 refusal. State lives in the mutation, so each
+ * use of it counts from zero.
+ */
+const ownRateLimit = (limit: number): Mutation => {
+  const accepted: number[] = [];
+  return {
+    answer: (a) => {
+      if (a.json.ErrorCode !== 0) return a;
+      const now = performance.now();
+      while (accepted.length > 0 && accepted[0]! <= now - 1000) accepted.shift();
+      if (accepted.length >= limit) {
+        return { ...a, json: { ErrorCode: 60007, ErrorInfo: ERROR_CODES[60007].info } };
+      }
+      accepted.push(now);
+      return a;
+    },
+  };
+};
 
 /** A mutant, with the check that must catch it and what that check must say. */
 export interface MutantSpec {
@@ -375,6 +396,12 @@ export const MUTANTS: Record<string, MutantSpec> = {
     aggressive: true,
     // The upstream fake's own limit is out of the way: every call of the burst is answered.
     mutation: {},
+  },
+  'a rate limit 10% over the documented one': {
+    check: 'rate-limit.burst',
+    detail: /^2\d\d calls accepted within one second, more than the limit of 200$/,
+    aggressive: true,
+    mutation: ownRateLimit(220),
   },
   'an unknown field in a full pull': {
     check: 'drift.unknown-fields',
