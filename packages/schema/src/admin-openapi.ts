@@ -13,6 +13,9 @@ import {
   HealthSchema,
   JournalEntrySchema,
   JournalQuerySchema,
+  MAX_APPS,
+  MAX_FAULT_RULES,
+  MAX_OVERRIDDEN_DAYS,
 } from './admin.js';
 
 /** The OpenAPI tag of the control plane. */
@@ -66,7 +69,10 @@ const OPERATIONS: ReadonlyArray<{
     request: { body: { content: { 'application/json': { schema: FaultRuleSchema } } } },
     status: 201,
     answer: FaultViewSchema,
-    extra: { 400: json(AdminErrorSchema, 'The rule is invalid (see `issues`).') },
+    extra: {
+      400: json(AdminErrorSchema, 'The rule is invalid (see `issues`).'),
+      409: json(AdminErrorSchema, `${MAX_FAULT_RULES} rules are held already.`),
+    },
   },
   {
     method: 'get',
@@ -164,7 +170,7 @@ const OPERATIONS: ReadonlyArray<{
     answer: AppViewSchema,
     extra: {
       400: json(AdminErrorSchema, 'The app is invalid (see `issues`).'),
-      409: json(AdminErrorSchema, 'An app with this SDKAppID exists.'),
+      409: json(AdminErrorSchema, `An app with this SDKAppID exists, or ${MAX_APPS} apps are served.`),
     },
   },
   {
@@ -181,6 +187,10 @@ const OPERATIONS: ReadonlyArray<{
     extra: {
       400: json(AdminErrorSchema, 'The document is invalid (see `issues`); nothing changed.'),
       404: json(AdminErrorSchema, 'No such app.'),
+      409: json(
+        AdminErrorSchema,
+        `More than ${MAX_OVERRIDDEN_DAYS} days would be overridden, all apps together.`,
+      ),
     },
   },
   {

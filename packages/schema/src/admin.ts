@@ -13,6 +13,15 @@ export const FAULT_HEADER = 'x-timock-fault';
 /** The header that carries the admin token with {@link FAULT_HEADER} when the fake has a token. */
 export const ADMIN_TOKEN_HEADER = 'x-timock-admin-token';
 
+/** The most fault rules a fake holds (used-up ones included, until removed); one more is refused with 409. */
+export const MAX_FAULT_RULES = 1000;
+
+/** The most apps a fake serves (configured ones included); adding one more at run time is refused with 409. */
+export const MAX_APPS = 1000;
+
+/** The most overridden days a fake holds, all apps together; a document that would exceed it is refused with 409. */
+export const MAX_OVERRIDDEN_DAYS = 10_000;
+
 /** The longest delay a fault may ask for, in ms (10 minutes). */
 export const MAX_FAULT_DELAY_MS = 600_000;
 

@@ -38,7 +38,10 @@ export {
   JournalEntrySchema,
   type JournalFilter,
   JournalQuerySchema,
+  MAX_APPS,
   MAX_FAULT_DELAY_MS,
+  MAX_FAULT_RULES,
+  MAX_OVERRIDDEN_DAYS,
   RecordedDaySchema,
   type ResolvedAppConfig,
 } from './admin.js';

@@ -6,6 +6,8 @@ import {
   type DaysDocument,
   DaysDocumentSchema,
   type Fixture,
+  MAX_APPS,
+  MAX_OVERRIDDEN_DAYS,
   type ResolvedAppConfig,
 } from '@timock/schema';
 import { ALL_FIELDS, type FieldMask, fieldMask, successBody } from '../envelope.js';
@@ -147,12 +149,16 @@ export class DataControl {
   /**
    * Serves one more app from now on (until a reset).
    *
-   * @throws {@link ControlError} `TIMOCK_INVALID_INPUT` for a bad app, `TIMOCK_DUPLICATE_APP` when its SDKAppID is served
+   * @throws {@link ControlError} `TIMOCK_INVALID_INPUT` for a bad app, `TIMOCK_DUPLICATE_APP` when its
+   * SDKAppID is served, `TIMOCK_LIMIT_REACHED` when {@link MAX_APPS} apps are served
    */
   addApp(input: unknown): AppView {
     const config = parseInput(AppConfigSchema, input, 'app');
     if (this.#registry.get(config.sdkappid)) {
       throw new ControlError('TIMOCK_DUPLICATE_APP', `app ${config.sdkappid} is already served`);
+    }
+    if (this.#registry.list().length >= MAX_APPS) {
+      throw new ControlError('TIMOCK_LIMIT_REACHED', `at most ${MAX_APPS} apps are served: reset first`);
     }
     const app = new AppState(this.#seed, config, this.#limits, this.#registry.store);
     this.#registry.add(app);
@@ -163,7 +169,8 @@ export class DataControl {
    * Serves these figures for these days instead of the app's own (each listed day replaces any earlier
    * override of that day; fields not given keep the app's figures). A bad document changes nothing.
    *
-   * @throws {@link ControlError} `TIMOCK_INVALID_INPUT` listing every problem, `TIMOCK_UNKNOWN_APP`
+   * @throws {@link ControlError} `TIMOCK_INVALID_INPUT` listing every problem, `TIMOCK_UNKNOWN_APP`,
+   * `TIMOCK_LIMIT_REACHED` when more than {@link MAX_OVERRIDDEN_DAYS} days would be overridden in all
    */
   setDays(sdkappid: number, input: DaysDocument | readonly DayOverride[]): AppView {
     const doc = parseInput(
@@ -173,6 +180,13 @@ export class DataControl {
     );
     const app = this.#app(sdkappid);
     const overrides = this.#overrides.get(sdkappid) ?? new Map<string, DayOverride>();
+    const added = doc.days.filter((day) => !overrides.has(day.Date)).length;
+    if (this.#overriddenDays() + added > MAX_OVERRIDDEN_DAYS) {
+      throw new ControlError(
+        'TIMOCK_LIMIT_REACHED',
+        `at most ${MAX_OVERRIDDEN_DAYS} days are overridden, all apps together: clear some first`,
+      );
+    }
     for (const day of doc.days) overrides.set(day.Date, day);
     this.#overrides.set(sdkappid, overrides);
     this.#refresh(app);
@@ -189,6 +203,12 @@ export class DataControl {
     this.#overrides.delete(sdkappid);
     this.#refresh(app);
     return this.view(app);
+  }
+
+  #overriddenDays(): number {
+    let n = 0;
+    for (const days of this.#overrides.values()) n += days.size;
+    return n;
   }
 
   /** Back to the start state: the configured apps and fixtures only, fresh limiters and caches, no overrides. */

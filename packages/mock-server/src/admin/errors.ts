@@ -6,7 +6,8 @@ export type ControlErrorCode =
   | 'TIMOCK_INVALID_INPUT'
   | 'TIMOCK_UNKNOWN_APP'
   | 'TIMOCK_DUPLICATE_APP'
-  | 'TIMOCK_UNKNOWN_FAULT';
+  | 'TIMOCK_UNKNOWN_FAULT'
+  | 'TIMOCK_LIMIT_REACHED';
 
 /**
  * Thrown by the in-process controls (`mock.faults.add()`, `mock.data.set()`, ...) when a call cannot be

@@ -1,4 +1,10 @@
-import { type ErrorCode, type FaultRule, FaultRuleSchema, type FaultView } from '@timock/schema';
+import {
+  type ErrorCode,
+  type FaultRule,
+  FaultRuleSchema,
+  type FaultView,
+  MAX_FAULT_RULES,
+} from '@timock/schema';
 import { fieldMask } from '../envelope.js';
 import { ControlError, parseInput } from './errors.js';
 import { seededRandom } from './random.js';
@@ -99,10 +105,17 @@ export class FaultRules {
   /**
    * Adds a rule and returns it as the admin API shows it.
    *
-   * @throws {@link ControlError} `TIMOCK_INVALID_INPUT` listing every problem of the rule
+   * @throws {@link ControlError} `TIMOCK_INVALID_INPUT` listing every problem of the rule,
+   * `TIMOCK_LIMIT_REACHED` when {@link MAX_FAULT_RULES} rules are held
    */
   add(input: FaultRule): FaultView {
     const rule = parseInput(FaultRuleSchema, input, 'fault rule');
+    if (this.#rules.length >= MAX_FAULT_RULES) {
+      throw new ControlError(
+        'TIMOCK_LIMIT_REACHED',
+        `at most ${MAX_FAULT_RULES} fault rules are held (used-up ones too): remove some first`,
+      );
+    }
     return this.insert(this.#ids?.() ?? `f${this.#next++}`, rule, this.#now());
   }
 

@@ -1,6 +1,7 @@
 import { ADMIN_PREFIX, type AdminError, JournalQuerySchema } from '@timock/schema';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import pkg from '../../package.json' with { type: 'json' };
+import { jsonErrorReason } from '../logging.js';
 import { isStoreUnavailable } from '../store.js';
 import { type AdminAccess, bearerMatches, isLoopback } from './access.js';
 import type { ControlPlane } from './control.js';
@@ -14,6 +15,7 @@ const STATUS_OF: Record<ControlErrorCode, number> = {
   TIMOCK_UNKNOWN_APP: 404,
   TIMOCK_UNKNOWN_FAULT: 404,
   TIMOCK_DUPLICATE_APP: 409,
+  TIMOCK_LIMIT_REACHED: 409,
 };
 
 const refuse = (reply: FastifyReply, status: number, body: AdminError) => reply.code(status).send(body);
@@ -24,7 +26,7 @@ function jsonBody(body: unknown): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (error) {
-    throw new ControlError('TIMOCK_INVALID_INPUT', `the body is not JSON: ${(error as Error).message}`);
+    throw new ControlError('TIMOCK_INVALID_INPUT', `the body is not JSON: ${jsonErrorReason(error)}`);
   }
 }
 

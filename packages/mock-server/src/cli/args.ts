@@ -5,6 +5,7 @@ import { type Fixture, FixtureSchema, REGION_IDS, type RegionId } from '@timock/
 import { z } from 'zod';
 import { isLoopback } from '../admin/access.js';
 import { MAX_JOURNAL_SIZE } from '../admin/journal.js';
+import { jsonErrorReason } from '../logging.js';
 import { DEMO_APP, type RedisOptions, RedisOptionsSchema, ServerOptionsSchema } from '../options.js';
 
 /** A problem with the command line, the environment or the config file: one line, exit code 2. */
@@ -232,7 +233,7 @@ function readJsonFile<S extends z.ZodType>(path: string, schema: S, what: string
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new CliUsageError(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new CliUsageError(`${what} ${path} is not valid JSON: ${jsonErrorReason(error)}`);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {

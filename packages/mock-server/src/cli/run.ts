@@ -52,7 +52,11 @@ async function selfSignedCertificate(): Promise<{ key: string; cert: string }> {
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The start-up text: URL, apps (keys hidden except the public demo key) and a ready-to-paste curl. */
+/**
+ * The start-up text: URL, apps (keys hidden except the public demo key) and a ready-to-paste curl. The
+ * curl carries a UserSig only when it is signed with the public demo key; for an app with its own key
+ * it shows how to sign one (a UserSig is a credential: it is never printed for a private key).
+ */
 export function banner(cmd: ServeCommand, url: string, apps: ServerOptions['apps'], nowMs: number): string[] {
   const lines = [`timock ${packageVersion()} serving getappinfo at ${url}`];
   if (cmd.now !== undefined) lines.push(`clock frozen at ${new Date(cmd.now).toISOString()}`);
@@ -88,27 +92,36 @@ export function banner(cmd: ServeCommand, url: string, apps: ServerOptions['apps
         : 'loopback callers only';
     lines.push(`admin API: ${url}${ADMIN_PREFIX} (${who})`);
   }
-  const target = list.find((a) => a.sdkappid === DEMO_APP.sdkappid) ?? list[0];
+  const target = list.find((a) => a.secretKey === DEMO_APP.secretKey) ?? list[0];
   if (target) {
     const identifier = target.admins[0]!;
-    const usersig = signUserSig({
-      sdkappid: target.sdkappid,
-      secretKey: target.secretKey,
-      identifier,
-      nowSeconds: Math.floor(nowMs / 1000),
-    });
+    const demoKey = target.secretKey === DEMO_APP.secretKey;
     const query = new URLSearchParams({
       sdkappid: String(target.sdkappid),
       identifier,
-      usersig,
+      usersig: demoKey
+        ? signUserSig({
+            sdkappid: target.sdkappid,
+            secretKey: target.secretKey,
+            identifier,
+            nowSeconds: Math.floor(nowMs / 1000),
+          })
+        : 'USERSIG',
       random: String(Math.floor(Math.random() * 2 ** 32)),
       contenttype: 'json',
     });
-    lines.push(`try it (UserSig valid for 24 h):`);
-    lines.push(
-      `  curl -sS${cmd.https ? ' -k' : ''} -X POST ${shellQuote(`${url}/${GETAPPINFO_PATH}?${query}`)} ` +
-        `-H 'Content-Type: application/json' -d '{}'`,
-    );
+    const curl = (address: string) =>
+      `  curl -sS${cmd.https ? ' -k' : ''} -X POST ${address} -H 'Content-Type: application/json' -d '{}'`;
+    const address = `${url}/${GETAPPINFO_PATH}?${query}`;
+    if (demoKey) {
+      lines.push('try it (UserSig valid for 24 h):', curl(shellQuote(address)));
+    } else {
+      lines.push(
+        'try it (sign a UserSig with the app key; no UserSig of a private key is printed):',
+        `  USERSIG=$(TIMOCK_SECRET_KEY=... timock usersig --sdkappid ${target.sdkappid} --identifier ${shellQuote(identifier)})`,
+        curl(`"${address.replace('usersig=USERSIG', 'usersig=$USERSIG')}"`),
+      );
+    }
   }
   return lines;
 }

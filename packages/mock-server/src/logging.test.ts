@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { jsonErrorReason, REDACTED, redactUrl } from './logging.js';
+
+const reasonOf = (text: string): string => {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    return jsonErrorReason(error);
+  }
+  throw new Error('parsed');
+};
+
+describe('redactUrl', () => {
+  it('hides the value of usersig however its name is written, and nothing else', () => {
+    const url = '/v4/x?sdkappid=1&usersig=AAA&USERSIG=BBB&user%73ig=CCC&%75ser%53ig=DDD&identifier=usersig';
+    expect(redactUrl(url)).toBe(
+      `/v4/x?sdkappid=1&usersig=${REDACTED}&USERSIG=${REDACTED}&user%73ig=${REDACTED}&%75ser%53ig=${REDACTED}&identifier=usersig`,
+    );
+    expect(redactUrl('/v4/x?usersig%=A&usersigx=B&usersig')).toBe('/v4/x?usersig%=A&usersigx=B&usersig');
+    expect(redactUrl('/v4/x')).toBe('/v4/x');
+  });
+});
+
+describe('jsonErrorReason', () => {
+  it('never quotes the text that failed to parse', () => {
+    const secret = 'AKIDsecret12345678';
+    for (const text of [
+      `{"secretKey":"${secret}", "a": x}`,
+      `x{"secretKey":"${secret}"}`,
+      `{"secretKey":${secret}}`,
+      `{"secretKey":"${secret}"`,
+      `{"secretKey":"${secret}" "b"}`,
+    ]) {
+      const reason = reasonOf(text);
+      expect(reason).not.toMatch(/AKID|secret|"/);
+      expect(reason.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps the position when the message gives one and quotes nothing', () => {
+    expect(reasonOf('{"a":1 "b"}')).toMatch(/in JSON at position 7$/);
+  });
+});
