@@ -18,6 +18,10 @@ describe('redactUrl', () => {
     );
     expect(redactUrl('/v4/x?usersig%=A&usersigx=B&usersig')).toBe('/v4/x?usersig%=A&usersigx=B&usersig');
     expect(redactUrl('/v4/x')).toBe('/v4/x');
+    // Text quoting a URL, as an error message does.
+    expect(redactUrl(`'/v4/x%?a=1&usersig=eJx*-_&b=2' is not a valid url component`)).toBe(
+      `'/v4/x%?a=1&usersig=${REDACTED}&b=2' is not a valid url component`,
+    );
   });
 });
 

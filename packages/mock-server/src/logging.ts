@@ -15,19 +15,32 @@ function isUserSigName(raw: string): boolean {
   return name.toLowerCase() === 'usersig';
 }
 
+/** A query parameter in a URL or in text quoting one: `?name=value` or `&name=value`. */
+const QUERY_PARAMETER = /([?&])([^=&#?\s'"]*)=([^&#\s'"]*)/g;
+
 /**
- * The URL with the value of every `usersig` query parameter replaced by `[redacted]`: its name in any
- * letter case and percent-encoded or not, as the query parser would read it.
+ * The URL (or any text that quotes URLs, like an error message) with the value of every `usersig`
+ * query parameter replaced by `[redacted]`: its name in any letter case and percent-encoded or not, as
+ * the query parser would read it.
  */
-export function redactUrl(url: string): string {
-  const q = url.indexOf('?');
-  if (q < 0) return url;
-  const parts = url.slice(q + 1).split('&');
-  for (const [i, part] of parts.entries()) {
-    const eq = part.indexOf('=');
-    if (eq >= 0 && isUserSigName(part.slice(0, eq))) parts[i] = `${part.slice(0, eq)}=${REDACTED}`;
-  }
-  return `${url.slice(0, q + 1)}${parts.join('&')}`;
+export function redactUrl(text: string): string {
+  if (!text.includes('=')) return text;
+  return text.replace(QUERY_PARAMETER, (whole, lead: string, name: string) =>
+    isUserSigName(name) ? `${lead}${name}=${REDACTED}` : whole,
+  );
+}
+
+/** An error as a log line shows it: its type, code, and message and stack with any UserSig redacted. */
+function errorSerializer(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  return {
+    type: error.name,
+    message: redactUrl(error.message),
+    stack: error.stack === undefined ? undefined : redactUrl(error.stack),
+    ...(code !== undefined ? { code } : {}),
+    ...(statusCode !== undefined ? { statusCode } : {}),
+  };
 }
 
 /**
@@ -59,8 +72,8 @@ const REDACT_PATHS = [
 
 /**
  * The Fastify logger configuration for a `logger` option: `false` stays off; otherwise pino at level
- * `info` (unless given) with redaction of UserSigs and secret keys, and a request serializer that strips
- * `usersig` from the URL.
+ * `info` (unless given) with redaction of UserSigs and secret keys, a request serializer that strips
+ * `usersig` from the URL, and an error serializer that strips it from messages and stacks.
  */
 export function loggerConfig(option: LoggerOption): false | Record<string, unknown> {
   if (option === false) return false;
@@ -72,6 +85,7 @@ export function loggerConfig(option: LoggerOption): false | Record<string, unkno
     redact: { paths: REDACT_PATHS, censor: REDACTED },
     serializers: {
       req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), reqId: req.id }),
+      err: errorSerializer,
       ...givenSerializers,
     },
   };

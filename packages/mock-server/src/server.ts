@@ -55,7 +55,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     bodyLimit: opts.bodyLimit,
     // A URL the router cannot decode is an invalid resource, answered with an envelope.
     frameworkErrors: (error, request, reply) => {
-      request.log.debug({ err: error }, 'framework error');
+      request.log.debug({ code: error.code, url: redactUrl(request.url) }, 'framework error');
       void sendFailure(request, reply, 60009);
     },
   };

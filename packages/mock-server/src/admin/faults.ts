@@ -294,7 +294,9 @@ export function parseFaultHeader(value: string, random: () => number = Math.rand
   for (const raw of value.split(/[,;]/)) {
     const part = raw.trim();
     const m = HEADER_PART.exec(part);
-    if (!m) return `cannot read "${part}" (use code=N, status=N, delay=MS or MIN-MAX, drop, truncate)`;
+    // Quoted short: whatever a caller puts in a header is not echoed back whole.
+    const shown = part.length > 24 ? `${part.slice(0, 24)}...` : part;
+    if (!m) return `cannot read "${shown}" (use code=N, status=N, delay=MS or MIN-MAX, drop, truncate)`;
     const [, key, a, b, flag] = m;
     if (flag) rule[flag] = true;
     else if (key === 'code') rule.errorCode = Number(a);
