@@ -333,7 +333,7 @@ describe('the admin API under arbitrary calls', () => {
 
   it('still answers getappinfo after the flood, once reset', async () => {
     for (const server of [open, guarded]) {
-      const headers = server === guarded ? { authorization: `Bearer ${TOKEN}` } : {};
+      const headers: Record<string, string> = server === guarded ? { authorization: `Bearer ${TOKEN}` } : {};
       const reset = await send(server, 'POST', `${ADMIN_PREFIX}/reset`, undefined, headers);
       expect(reset.status).toBe(200);
       const q = signedQuery(DEMO_APP, Date.now());
