@@ -13,6 +13,7 @@ export const rateLimitChecks: Check[] = [
     title: 'a burst over the limit within one second gets rate-limit answers, and the budget comes back',
     authority: 'vendor',
     aggressive: true,
+    expects: { class: 'rate-limit' },
     async run(ctx) {
       const limit = ctx.target.rateLimitPerSecond;
       const burst = limit + Math.max(50, Math.ceil(limit / 2));
