@@ -174,16 +174,25 @@ export interface OptionsTableSpec {
   prefix?: string;
 }
 
+/** One row of an options table: the cells as rendered (`name`, `type` and `default` as inline code). */
+export interface OptionRow {
+  key: string;
+  name: string;
+  type: string;
+  default: string;
+  description: string;
+}
+
 /**
- * The `option | type | default | meaning` table of an object schema. Every field must have a
- * description; a required field's default reads `(required)`, an optional one without a default `none`.
+ * The rows of an object schema's options table. Every field must have a description; a required field's
+ * default reads `(required)`, an optional one without a default `none`.
  */
-export function optionsTable(spec: OptionsTableSpec): string {
+export function optionRows(spec: OptionsTableSpec): OptionRow[] {
   const { schema, minimalInput = {}, known = {}, prefix = '' } = spec;
   const parsed = z.safeParse(schema, minimalInput);
   if (!parsed.success) throw new Error(`the minimal input does not parse: ${parsed.error.message}`);
   const output = (parsed.data ?? {}) as Record<string, unknown>;
-  const rows = Object.entries(shapeOf(schema)).map(([key, field]) => {
+  return Object.entries(shapeOf(schema)).map(([key, field]) => {
     const description = descriptionOf(field);
     if (description === undefined) throw new Error(`option ${prefix}${key} has no description`);
     let fallback: unknown;
@@ -191,10 +200,19 @@ export function optionsTable(spec: OptionsTableSpec): string {
       fallback = (defOf(field) as Def & { defaultValue: unknown }).defaultValue;
     const value = key in minimalInput ? fallback : (output[key] ?? fallback);
     const required = field._zod.optin !== 'optional';
-    const defaultText =
-      value !== undefined ? code(valueText(value, known)) : required ? '(required)' : 'none';
-    return [code(`${prefix}${key}`), code(typeName(field)), defaultText, description.replaceAll('\n', ' ')];
+    return {
+      key,
+      name: code(`${prefix}${key}`),
+      type: code(typeName(field)),
+      default: value !== undefined ? code(valueText(value, known)) : required ? '(required)' : 'none',
+      description: description.replaceAll('\n', ' '),
+    };
   });
+}
+
+/** The `option | type | default | meaning` table of an object schema (see {@link optionRows}). */
+export function optionsTable(spec: OptionsTableSpec): string {
+  const rows = optionRows(spec).map((r) => [r.name, r.type, r.default, r.description]);
   return markdownTable(['option', 'type', 'default', 'meaning'], rows);
 }
 

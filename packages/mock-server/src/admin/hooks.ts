@@ -11,7 +11,6 @@ import { fieldMask } from '../envelope.js';
 import {
   newRequestState,
   parseRequestField,
-  sendFailure,
   sendInjectedFailure,
   sendStoreFailure,
 } from '../routes/getappinfo.js';
