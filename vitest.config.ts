@@ -40,6 +40,8 @@ export default defineConfig({
       },
       // The benchmark's pure helpers only (the benchmark itself runs with `pnpm bench`, never in tests).
       { test: { name: 'bench', root: 'bench', include: ['lib/*.test.mjs'] } },
+      // The generated README sections (options tables, error codes) against the code, from its sources.
+      { resolve: { alias }, test: { name: 'docs', root: 'scripts/docs', include: ['*.test.ts'] } },
       {
         test: { name: 'packaging', root: 'scripts', include: ['*.test.ts'], testTimeout: 180_000 },
       },

@@ -113,14 +113,14 @@ class Cancel extends EventEmitter {
 const BODY_PREFIX_CHARS = 256;
 
 /** HTTP statuses worth a retry: the gateway's 502, 503 and 504. */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 
 /**
  * Network error codes worth a retry: the connection was reset or closed under us, or a connect or DNS
  * lookup timed out. Refused connections, unknown hosts and TLS failures are configuration problems and
  * are not retried.
  */
-const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
+export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'EPIPE',
   'ETIMEDOUT',

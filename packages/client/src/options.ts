@@ -7,7 +7,10 @@ import { z } from 'zod';
  */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-/** The retry policy: exponential backoff with full jitter. */
+/**
+ * The retry policy: exponential backoff with full jitter. Each field's TSDoc starts with its description
+ * in {@link RetryOptionsSchema}, and the README table is generated from that schema; a test keeps them equal.
+ */
 export interface RetryOptions {
   /** Retries after the first attempt (so at most `retries + 1` attempts). Default `3`. */
   retries?: number;
@@ -24,48 +27,63 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-/** Options of {@link createClient}. Checked once, by {@link ClientOptionsSchema}. */
+/**
+ * Options of {@link createClient}. Checked once, by {@link ClientOptionsSchema}. Each field's TSDoc starts
+ * with its description in that schema, and the README table is generated from the schema; a test keeps
+ * them equal.
+ */
 export interface ClientOptions {
-  /** The app's SDKAppID (a positive integer), e.g. `1400000000`. */
+  /** The app's SDKAppID, e.g. `1400000000`. */
   sdkappid: number;
-  /** The app admin account the calls are made as. Default `administrator`. */
+  /** The app admin account the calls are made as. Default `'administrator'`. */
   identifier?: string;
   /**
-   * The app's secret key (as the console shows it). The client signs UserSigs with it and renews them
-   * before they expire. Give either this or `userSig`.
+   * The app's secret key, as the console shows it: the client signs UserSigs with it and renews them before
+   * they expire. Give this or `userSig`.
    */
   secretKey?: string;
-  /** A fixed UserSig for `identifier`, used as is (never renewed). Give either this or `secretKey`. */
+  /** A fixed UserSig for `identifier`, used as is (never renewed). Give this or `secretKey`. */
   userSig?: string;
-  /** Lifetime of each UserSig the client signs, in seconds. Default `86400` (one day). */
+  /**
+   * Lifetime of each UserSig the client signs, in seconds; a new one is signed when less than 10% of it is
+   * left. Default `86400`.
+   */
   userSigLifetimeSeconds?: number;
-  /** The vendor's region whose domain to call. Default `china`. Not with `baseUrl`. */
+  /** The vendor's region whose domain to call; not with `baseUrl`. Default `'china'`. */
   region?: RegionId;
-  /** Call the region's backup domain (Tokyo has none documented). Default `false`. Not with `baseUrl`. */
+  /**
+   * Call the region's backup domain (Tokyo has none documented: `createClient` throws); not with
+   * `baseUrl`. Default `false`.
+   */
   useBackupDomain?: boolean;
   /**
-   * Any `http:` or `https:` origin (optionally with a path prefix) to call instead of a region, e.g. the
-   * fake at `http://127.0.0.1:PORT`.
+   * Any `http:` or `https:` origin, optionally with a path prefix, to call instead of a region (e.g. the
+   * fake at `http://127.0.0.1:PORT`).
    */
   baseUrl?: string;
-  /** Time allowed for one attempt (connect, headers and body), in ms. Default `5000` (the server's own timeout is 3 s). */
+  /**
+   * Time allowed for one attempt (connect, headers and body), in ms; the server's own timeout is 3 s.
+   * Default `5000`.
+   */
   timeoutMs?: number;
-  /** The retry policy, or `false` for no retries. Defaults: see {@link RetryOptions}. */
+  /** The retry policy (see {@link RetryOptions}), or `false` for no retries. */
   retry?: RetryOptions | false;
   /**
    * Client-side throttle: never more than this many requests started in any 1 s window, or `false` for
-   * none. Default `200` (the API's own limit per app). Per client: clients and processes do not share it.
+   * none; per client (clients and processes do not share it). Default `200`.
    */
   rateLimitPerSecond?: number | false;
   /**
-   * The undici dispatcher to send with (e.g. a `MockAgent`, or an `Agent` with TLS options). Default: a
-   * keep-alive `Pool` for the origin, owned and closed by the client. A given dispatcher is never closed
-   * by the client.
+   * The undici dispatcher to send with (a `MockAgent`, an `Agent` with TLS or proxy options); never closed
+   * by the client. Without it, the client owns a keep-alive `Pool` for the origin.
    */
   dispatcher?: Dispatcher;
-  /** The clock, in ms since the Unix epoch (UserSig signing and renewal, throttle, deadline). Default `Date.now`. */
+  /**
+   * The clock, in ms since the Unix epoch (UserSig signing and renewal, throttle, deadline). Default
+   * `Date.now`.
+   */
   now?: () => number;
-  /** How to wait (backoff, throttle). Default: a timer. */
+  /** How to wait (backoff, throttle): `(ms, signal) => Promise<void>`; inject a fake one in tests. Default `defaultSleep`. */
   sleep?: Sleep;
 }
 
@@ -121,18 +139,32 @@ const fn = <T extends (...args: never[]) => unknown>(what: string) =>
 
 const ms = z.number().int().nonnegative();
 
-const RetrySchema = z
+/** The `retry` option's object: its fields' descriptions are the README's retry table (`pnpm docs:options`). */
+export const RetryOptionsSchema = z
   .strictObject({
-    retries: z.number().int().nonnegative().default(3),
-    minDelayMs: ms.default(100),
-    maxDelayMs: ms.default(2000),
-    deadlineMs: z.number().int().positive().default(20_000),
-    random: fn<() => number>('retry.random').default(() => Math.random),
+    retries: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(3)
+      .meta({ description: 'retries after the first attempt (so at most `retries + 1` attempts)' }),
+    minDelayMs: ms
+      .default(100)
+      .meta({ description: 'cap of the first backoff, in ms; the cap doubles on each retry' }),
+    maxDelayMs: ms.default(2000).meta({ description: 'largest cap of a backoff, in ms' }),
+    deadlineMs: z.number().int().positive().default(20_000).meta({
+      description:
+        "total budget of one call, in ms, counted from its first attempt: no retry starts after it, and each attempt's timeout is cut to what is left of it",
+    }),
+    random: fn<() => number>('retry.random')
+      .default(() => Math.random)
+      .meta({ tsType: '() => number', description: 'random number in [0, 1) for the jitter' }),
   })
   .refine((r) => r.maxDelayMs >= r.minDelayMs, {
     message: 'retry.maxDelayMs must be >= retry.minDelayMs',
     path: ['maxDelayMs'],
-  });
+  })
+  .meta({ title: 'RetryOptions' });
 
 const isDispatcher = (v: unknown): v is Dispatcher =>
   typeof v === 'object' && v !== null && typeof (v as Dispatcher).dispatch === 'function';
@@ -157,20 +189,77 @@ const baseUrlSchema = z.string().refine(
  */
 export const ClientOptionsSchema: z.ZodType<ResolvedClientOptions, ClientOptions> = z
   .strictObject({
-    sdkappid: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-    identifier: z.string().min(1).default('administrator'),
-    secretKey: z.string().min(1).optional(),
-    userSig: z.string().min(1).optional(),
-    userSigLifetimeSeconds: z.number().int().positive().default(86_400),
-    region: z.enum(REGION_IDS as [RegionId, ...RegionId[]]).optional(),
-    useBackupDomain: z.boolean().optional(),
-    baseUrl: baseUrlSchema.optional(),
-    timeoutMs: z.number().int().positive().default(5000),
-    retry: z.union([z.literal(false), RetrySchema]).prefault({}),
-    rateLimitPerSecond: z.union([z.literal(false), z.number().int().positive()]).default(200),
-    dispatcher: z.custom<Dispatcher>(isDispatcher, 'dispatcher must be an undici Dispatcher').optional(),
-    now: fn<() => number>('now').default(() => Date.now),
-    sleep: fn<Sleep>('sleep').default(() => defaultSleep),
+    sdkappid: z
+      .number()
+      .int()
+      .positive()
+      .max(Number.MAX_SAFE_INTEGER)
+      .meta({ description: "the app's SDKAppID, e.g. `1400000000`" }),
+    identifier: z
+      .string()
+      .min(1)
+      .default('administrator')
+      .meta({ description: 'the app admin account the calls are made as' }),
+    secretKey: z.string().min(1).optional().meta({
+      description:
+        "the app's secret key, as the console shows it: the client signs UserSigs with it and renews them before they expire. Give this or `userSig`",
+    }),
+    userSig: z.string().min(1).optional().meta({
+      description: 'a fixed UserSig for `identifier`, used as is (never renewed). Give this or `secretKey`',
+    }),
+    userSigLifetimeSeconds: z.number().int().positive().default(86_400).meta({
+      description:
+        'lifetime of each UserSig the client signs, in seconds; a new one is signed when less than 10% of it is left',
+    }),
+    region: z
+      .enum(REGION_IDS as [RegionId, ...RegionId[]])
+      .optional()
+      .meta({ description: "the vendor's region whose domain to call; not with `baseUrl`" }),
+    useBackupDomain: z.boolean().optional().meta({
+      description:
+        "call the region's backup domain (Tokyo has none documented: `createClient` throws); not with `baseUrl`",
+    }),
+    baseUrl: baseUrlSchema.optional().meta({
+      description:
+        'any `http:` or `https:` origin, optionally with a path prefix, to call instead of a region (e.g. the fake at `http://127.0.0.1:PORT`)',
+    }),
+    timeoutMs: z.number().int().positive().default(5000).meta({
+      description:
+        "time allowed for one attempt (connect, headers and body), in ms; the server's own timeout is 3 s",
+    }),
+    retry: z
+      .union([z.literal(false), RetryOptionsSchema])
+      .prefault({})
+      .meta({ description: 'the retry policy (see `RetryOptions`), or `false` for no retries' }),
+    rateLimitPerSecond: z
+      .union([z.literal(false), z.number().int().positive()])
+      .default(200)
+      .meta({
+        description:
+          'client-side throttle: never more than this many requests started in any 1 s window, or `false` for none; per client (clients and processes do not share it)',
+      }),
+    dispatcher: z
+      .custom<Dispatcher>(isDispatcher, 'dispatcher must be an undici Dispatcher')
+      .optional()
+      .meta({
+        tsType: 'Dispatcher',
+        description:
+          'the undici dispatcher to send with (a `MockAgent`, an `Agent` with TLS or proxy options); never closed by the client. Without it, the client owns a keep-alive `Pool` for the origin',
+      }),
+    now: fn<() => number>('now')
+      .default(() => Date.now)
+      .meta({
+        tsType: '() => number',
+        description:
+          'the clock, in ms since the Unix epoch (UserSig signing and renewal, throttle, deadline)',
+      }),
+    sleep: fn<Sleep>('sleep')
+      .default(() => defaultSleep)
+      .meta({
+        tsType: 'Sleep',
+        description:
+          'how to wait (backoff, throttle): `(ms, signal) => Promise<void>`; inject a fake one in tests',
+      }),
   })
   .superRefine((o, ctx) => {
     if ((o.secretKey === undefined) === (o.userSig === undefined)) {

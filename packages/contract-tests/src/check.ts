@@ -1,3 +1,4 @@
+import type { ErrorClass } from '@timock/schema';
 import type { Exchange, Send, Target, Transport } from './target.js';
 
 /**
@@ -64,6 +65,17 @@ export interface SignOptions {
   expireSeconds?: number;
 }
 
+/**
+ * What a check asserts of a refusal: the error `class` of the code (documented by the vendor, so strict
+ * everywhere) and/or the exact `code`, strict against the fake and, where `codeEverywhere`, against every
+ * target.
+ */
+export interface ExpectedFailure {
+  readonly class?: ErrorClass;
+  readonly code?: number;
+  readonly codeEverywhere?: boolean;
+}
+
 /** A named contract check. */
 export interface Check {
   /** Stable id, e.g. `shape.order`. */
@@ -74,6 +86,8 @@ export interface Check {
   readonly authority: Authority;
   /** Runs only with `--aggressive` (never by default against a real endpoint). */
   readonly aggressive?: boolean;
+  /** For a check of a refused request: what it asserts of the answer's `ErrorCode` (README's error table). */
+  readonly expects?: ExpectedFailure;
   run(ctx: CheckContext): Promise<Verdict>;
 }
 

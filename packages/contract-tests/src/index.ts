@@ -10,6 +10,7 @@ export {
   type Check,
   type CheckContext,
   type CheckGroup,
+  type ExpectedFailure,
   type Outcome,
   type SignOptions,
   type Verdict,

@@ -41,17 +41,25 @@ const isRedisUrl = (text: string): boolean => {
  * Where replicas share their state: a Redis URL and, optionally, the key prefix (replicas of one fake
  * use the same; other fakes on the same Redis use another) and the command timeout.
  */
-export const RedisOptionsSchema = z.strictObject({
-  /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS. */
-  url: z.string().refine(isRedisUrl, 'must be a redis:// or rediss:// URL with a host'),
-  /** Prefix of every key; default `timock`. */
-  keyPrefix: z
-    .string()
-    .regex(/^[\w.:-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . : -')
-    .default('timock'),
-  /** A Redis command unanswered after this many ms fails and the request gets 70500; default 1,000. */
-  commandTimeoutMs: z.number().int().positive().max(60_000).default(1000),
-});
+export const RedisOptionsSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .refine(isRedisUrl, 'must be a redis:// or rediss:// URL with a host')
+      .meta({ description: '`redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS' }),
+    keyPrefix: z
+      .string()
+      .regex(/^[\w.:-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . : -')
+      .default('timock')
+      .meta({
+        description:
+          'prefix of every key (1-64 of letters, digits, `_.:-`): the same for the replicas of one fake, another for another fake',
+      }),
+    commandTimeoutMs: z.number().int().positive().max(60_000).default(1000).meta({
+      description: 'a Redis command unanswered after this many ms fails, and the request gets 70500',
+    }),
+  })
+  .meta({ title: 'RedisOptions' });
 
 /** The `redis` option as a caller writes it: a URL, or `{ url, keyPrefix?, commandTimeoutMs? }`. */
 export type RedisOptions = z.input<typeof RedisOptionsSchema>;
@@ -62,28 +70,9 @@ const isFunction = (v: unknown): v is () => number => typeof v === 'function';
 const pem = z.union([z.string().min(1), z.instanceof(Buffer)]);
 
 /**
- * The options of {@link buildServer}, validated once at the edge. Every field is optional.
- *
- * | option | default | meaning |
- * |---|---|---|
- * | `apps` | `[DEMO_APP]` | the apps served; a duplicate `sdkappid` is an error |
- * | `seed` | `42` | seeds the generated data (0..2^32-1) |
- * | `now` | `Date.now` | the clock, epoch milliseconds |
- * | `bodyLimit` | `65536` | largest accepted body, bytes; larger bodies answer 130001 |
- * | `logger` | `false` | Fastify's logger option (`true` or pino options) |
- * | `sigCacheSize` | `10000` | verified-UserSig cache entries |
- * | `answerCacheSize` | `256` | serialized-answer cache entries |
- * | `https` | none | `{ key, cert }` to serve HTTPS |
- * | `docs` | `true` | serve `/openapi.json` and the API reference page `/docs` |
- * | `redis` | none | a Redis URL or {@link RedisOptions}: replicas share their state there |
- * | `admin` | `true` | serve the admin API under `/__admin` and honour the `x-timock-fault` header |
- * | `adminToken` | none | require `Authorization: Bearer <token>` on admin calls (else: loopback callers only) |
- * | `journalSize` | `1000` | requests kept in the journal (1..100,000) |
- * | `fixtures` | `[]` | recorded data (`timock record`) served instead of generated data |
- * | `headersTimeout` | `10000` | ms for a client to send the request line and headers (then 60008, connection closed) |
- * | `requestTimeout` | `30000` | ms for a client to send the whole request, body included (then 60008, connection closed) |
- * | `keepAliveTimeout` | `5000` | ms an idle keep-alive connection is kept open |
- * | `connectionTimeout` | `60000` | ms of socket inactivity before the socket is destroyed; 0 = never |
+ * The options of {@link buildServer}, validated once at the edge. Every field is optional. Each field's
+ * meaning is on the schema (`.meta({ description })`), with its type and default: the options table in
+ * the package README is generated from it (`pnpm docs:options`).
  */
 export const ServerOptionsSchema = z.strictObject({
   apps: z
@@ -102,36 +91,105 @@ export const ServerOptionsSchema = z.strictObject({
         }
         seen.add(app.sdkappid);
       });
-    }),
-  seed: z.number().int().min(0).max(0xffffffff).default(42),
+    })
+    .meta({ description: 'the apps served (see the app table below); a duplicate `sdkappid` is an error' }),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(0xffffffff)
+    .default(42)
+    .meta({ description: 'seeds the generated data: the same seed, apps and clock give the same bytes' }),
   now: z
     .custom<() => number>(isFunction, 'now must be a function returning epoch milliseconds')
-    .default(() => Date.now),
-  bodyLimit: z.number().int().positive().default(65536),
-  logger: z.union([z.boolean(), z.record(z.string(), z.unknown())]).default(false),
-  admin: z.boolean().default(true),
+    .default(() => Date.now)
+    .meta({
+      tsType: '() => number',
+      description: 'the clock, in epoch milliseconds; everything time-based follows it',
+    }),
+  bodyLimit: z
+    .number()
+    .int()
+    .positive()
+    .default(65536)
+    .meta({ description: 'largest body read, in bytes; a larger body answers 130001' }),
+  logger: z
+    .union([z.boolean(), z.record(z.string(), z.unknown())])
+    .default(false)
+    .meta({ description: "Fastify's logger option: `true` or pino options (`{ level, stream, ... }`)" }),
+  admin: z.boolean().default(true).meta({
+    description: 'serve the control plane under `/__admin` and honour the `x-timock-fault` header',
+  }),
   adminToken: z
     .string()
     .regex(/^[\x21-\x7e]{8,256}$/, 'adminToken must be 8 to 256 printable ASCII characters without spaces')
-    .optional(),
-  journalSize: z.number().int().min(1).max(MAX_JOURNAL_SIZE).default(1000),
-  fixtures: z.array(FixtureSchema).readonly().default([]),
-  sigCacheSize: z.number().int().positive().default(10_000),
-  answerCacheSize: z.number().int().positive().default(256),
-  https: z.strictObject({ key: pem, cert: pem }).optional(),
-  docs: z.boolean().default(true),
+    .optional()
+    .meta({
+      description:
+        'require `Authorization: Bearer <token>` on admin calls (8-256 printable characters); without it, loopback callers only',
+    }),
+  journalSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_JOURNAL_SIZE)
+    .default(1000)
+    .meta({ description: 'requests kept in the journal' }),
+  fixtures: z
+    .array(FixtureSchema)
+    .readonly()
+    .default([])
+    .meta({ description: 'recorded fixtures (`timock record`) served instead of generated data' }),
+  sigCacheSize: z
+    .number()
+    .int()
+    .positive()
+    .default(10_000)
+    .meta({ description: 'verified-UserSig cache entries, per app' }),
+  answerCacheSize: z
+    .number()
+    .int()
+    .positive()
+    .default(256)
+    .meta({ description: 'serialized-answer cache entries, per app' }),
+  https: z
+    .strictObject({ key: pem, cert: pem })
+    .optional()
+    .meta({ description: 'PEM key and certificate (strings or buffers) to serve HTTPS' }),
+  docs: z
+    .boolean()
+    .default(true)
+    .meta({ description: 'serve `/openapi.json` and the API reference page `/docs`' }),
   redis: z
     .union([z.string().transform((url) => ({ url })), RedisOptionsSchema])
     .pipe(RedisOptionsSchema)
-    .optional(),
-  /** Milliseconds for a client to send the request line and headers; at most `requestTimeout`. */
-  headersTimeout: z.number().int().positive().max(MAX_TIMEOUT_MS).default(10_000),
-  /** Milliseconds for a client to send the whole request, body included. */
-  requestTimeout: z.number().int().positive().max(MAX_TIMEOUT_MS).default(30_000),
-  /** Milliseconds an idle keep-alive connection stays open. */
-  keepAliveTimeout: z.number().int().positive().max(MAX_TIMEOUT_MS).default(5_000),
-  /** Milliseconds of socket inactivity before the socket is destroyed; 0 = never. */
-  connectionTimeout: z.number().int().nonnegative().max(MAX_TIMEOUT_MS).default(60_000),
+    .optional()
+    .meta({
+      description:
+        'share state with other replicas in Redis: a URL, or the object below (see [Running several replicas](#running-several-replicas))',
+    }),
+  headersTimeout: z.number().int().positive().max(MAX_TIMEOUT_MS).default(10_000).meta({
+    description:
+      'ms for a client to send the request line and headers, then 60008 and the connection is closed; at most `requestTimeout`',
+  }),
+  requestTimeout: z.number().int().positive().max(MAX_TIMEOUT_MS).default(30_000).meta({
+    description:
+      'ms for a client to send the whole request, body included, then 60008 and the connection is closed',
+  }),
+  keepAliveTimeout: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_TIMEOUT_MS)
+    .default(5_000)
+    .meta({ description: 'ms an idle keep-alive connection stays open' }),
+  connectionTimeout: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(MAX_TIMEOUT_MS)
+    .default(60_000)
+    .meta({ description: 'ms of socket inactivity before the socket is destroyed; `0` = never' }),
 });
 
 /** The options of {@link buildServer} as a caller writes them (everything optional). */

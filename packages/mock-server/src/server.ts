@@ -16,6 +16,7 @@ import { registerDocs } from './docs.js';
 import { failureBody } from './envelope.js';
 import { loggerConfig, redactUrl } from './logging.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
+import type { OwnErrorCode } from './own-codes.js';
 import { RedisStore } from './redis-store.js';
 import { AppRegistry } from './registry.js';
 import { newRequestState, registerGetAppInfo, sendFailure } from './routes/getappinfo.js';
@@ -169,7 +170,8 @@ function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoException, 
     socket.destroy();
     return;
   }
-  const body = failureBody(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 60008 : 60002);
+  const code: OwnErrorCode = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 60008 : 60002;
+  const body = failureBody(code);
   socket.end(
     `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
   );

@@ -34,22 +34,32 @@ const isoDateTime = z.iso.datetime({ offset: true });
  */
 export const AppConfigSchema = z
   .strictObject({
-    /** The SDKAppID: a positive integer of at most 16 digits. */
-    sdkappid: sdkappid.meta({ example: 1400000001 }),
-    /** The app's secret key as the console shows it (the HMAC key is its UTF-8 bytes). */
-    secretKey: z.string().min(1).meta({ description: 'Never shown in any answer.' }),
-    /** The admin identifiers allowed to call the API. */
+    sdkappid: sdkappid.meta({
+      description: 'the SDKAppID: a positive integer of at most 16 digits',
+      example: 1400000001,
+    }),
+    secretKey: z.string().min(1).meta({
+      description:
+        "the app's secret key as the console shows it (the HMAC key is its UTF-8 bytes); never shown in any answer",
+    }),
     admins: z
       .array(z.string().min(1))
       .min(1)
       .readonly()
-      .meta({ example: ['administrator'] }),
-    /** `AppName` in the answers. */
-    appName: z.string().optional(),
-    /** `Company` in the answers. */
-    company: z.string().optional(),
-    /** Accepted calls per sliding second; default 200. */
-    rateLimitPerSecond: z.number().int().positive().max(1_000_000).default(200),
+      .meta({ description: 'the admin identifiers allowed to call the API', example: ['administrator'] }),
+    appName: z.string().optional().meta({
+      description: '`AppName` in the answers; when absent, generated from the seed and the SDKAppID',
+    }),
+    company: z.string().optional().meta({
+      description: '`Company` in the answers; when absent, generated from the seed and the SDKAppID',
+    }),
+    rateLimitPerSecond: z
+      .number()
+      .int()
+      .positive()
+      .max(1_000_000)
+      .default(200)
+      .meta({ description: 'accepted calls per sliding second (the vendor documents 200)' }),
   })
   .meta({ id: 'AppConfig', description: 'An app served by the fake.' });
 
@@ -86,7 +96,12 @@ export const FaultDelaySchema = z
       .tuple([delayMs, delayMs])
       .refine(([min, max]) => min <= max, 'a delay range is [min, max] with min <= max'),
   ])
-  .meta({ id: 'FaultDelay', example: [100, 300] });
+  .meta({
+    id: 'FaultDelay',
+    description:
+      'wait this many ms, or `[min, max]` drawn uniformly, before answering; alone it only slows the answer, else it runs first',
+    example: [100, 300],
+  });
 
 /** A fault's delay. */
 export type FaultDelay = z.infer<typeof FaultDelaySchema>;
@@ -95,37 +110,56 @@ export type FaultDelay = z.infer<typeof FaultDelaySchema>;
 export const FAULT_OUTCOMES = ['errorCode', 'httpStatus', 'drop', 'truncate'] as const;
 
 const faultRuleShape = {
-  /** Only requests for this SDKAppID (the `sdkappid` query value); default every app. */
-  sdkappid: sdkappid.optional(),
-  /** Only requests with this `identifier`. */
-  identifier: z.string().min(1).optional(),
-  /** Only requests to this path (e.g. `/v4/openconfigsvr/getappinfo`); default every API path. */
-  path: z.string().startsWith('/').optional(),
-  /** Only requests whose field set includes one of these (no `RequestField` = every field). */
-  fields: z.array(FieldNameSchema).min(1).optional(),
-  /** Answer this catalogue `ErrorCode` (HTTP 200, the catalogue's `ErrorInfo`). */
+  sdkappid: sdkappid
+    .optional()
+    .meta({ description: 'only requests for this SDKAppID (the `sdkappid` query value); default every app' }),
+  identifier: z.string().min(1).optional().meta({ description: 'only requests with this `identifier`' }),
+  path: z.string().startsWith('/').optional().meta({
+    description: 'only requests to this path (e.g. `/v4/openconfigsvr/getappinfo`); default every API path',
+  }),
+  fields: z.array(FieldNameSchema).min(1).optional().meta({
+    description:
+      'only requests whose field set includes one of these (no `RequestField` = every field); judged once the body is read',
+  }),
   errorCode: z
     .number()
     .int()
     .refine((c) => c !== 0 && isKnownErrorCode(c), 'errorCode must be a non-zero code of the catalogue')
     .optional()
-    .meta({ example: 130011 }),
-  /** Answer this HTTP status with a gateway-like HTML body instead of an envelope. */
-  httpStatus: z.number().int().min(400).max(599).optional().meta({ example: 502 }),
-  /** Wait this long (ms, or a `[min, max]` range) before answering (or before the other action). */
+    .meta({
+      description: 'answer this non-zero catalogue code with its `ErrorInfo` (HTTP 200)',
+      example: 130011,
+    }),
+  httpStatus: z.number().int().min(400).max(599).optional().meta({
+    description: 'answer this HTTP status with a gateway-like HTML page instead of an envelope',
+    example: 502,
+  }),
   delayMs: FaultDelaySchema.optional(),
-  /** Destroy the connection without an answer. */
-  drop: z.literal(true).optional(),
-  /** Send the headers and part of the answer's body, then destroy the connection. */
-  truncate: z.literal(true).optional(),
-  /** Fire on the next N matching calls only. */
-  times: z.number().int().positive().optional(),
-  /** Fire on each matching call with this probability (a seeded source: reproducible). */
-  probability: z.number().min(0).max(1).optional(),
-  /** Seed of the rule's random source (probability, delay ranges); default 1. */
-  seed: z.number().int().min(0).max(0xffffffff).optional(),
-  /** Remove the rule from play this many seconds (server clock) after it was added. */
-  seconds: z.number().positive().optional(),
+  drop: z.literal(true).optional().meta({ description: 'destroy the connection without an answer' }),
+  truncate: z.literal(true).optional().meta({
+    description:
+      'send the headers (with the full `content-length`) and the first half of the body, then destroy the connection',
+  }),
+  times: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: 'fire on the next N matching calls only' }),
+  probability: z.number().min(0).max(1).optional().meta({
+    description:
+      "fire on each matching call with this probability, drawn from the rule's own seeded source: the same calls fire on every run",
+  }),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(0xffffffff)
+    .optional()
+    .meta({ description: "seed of the rule's random source (`probability`, delay ranges); default 1" }),
+  seconds: z.number().positive().optional().meta({
+    description: 'remove the rule from play this many seconds (server clock) after it was added',
+  }),
 };
 
 /**

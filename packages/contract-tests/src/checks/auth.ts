@@ -10,6 +10,7 @@ function authCheck(id: string, title: string, code: number, sig: SigFor): Check 
     group: 'auth',
     title: `${title} fails with an auth-class code (${code} on the fake)`,
     authority: 'vendor',
+    expects: { class: 'auth', code },
     async run(ctx): Promise<Verdict> {
       const s = sig(ctx);
       if (s && typeof s === 'object') return skip(s.skip);

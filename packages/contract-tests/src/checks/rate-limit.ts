@@ -55,6 +55,7 @@ export const rateLimitChecks: Check[] = [
     title: 'a burst over the limit within one second gets rate-limit answers, and the budget comes back',
     authority: 'vendor',
     aggressive: true,
+    expects: { class: 'rate-limit' },
     async run(ctx) {
       const limit = ctx.target.rateLimitPerSecond;
       // At least this many calls; more (up to 3x, for at most MAX_BURST_MS) while none is refused.

@@ -14,6 +14,7 @@ function requestCheck(
     group: 'request-errors',
     title: `${title}: HTTP 200 and a non-zero ErrorCode (${code}${authority === 'vendor' ? ' everywhere' : ' on the fake'})`,
     authority: 'vendor',
+    expects: { code, codeEverywhere: authority === 'vendor' },
     async run(ctx: CheckContext): Promise<Verdict> {
       return expectFailure(await ctx.send(s), code, { exactAuthority: authority });
     },

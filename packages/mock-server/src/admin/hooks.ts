@@ -8,7 +8,12 @@ import type {
   RouteHandlerMethod,
 } from 'fastify';
 import { fieldMask } from '../envelope.js';
-import { newRequestState, parseRequestField, sendFailure, sendStoreFailure } from '../routes/getappinfo.js';
+import {
+  newRequestState,
+  parseRequestField,
+  sendInjectedFailure,
+  sendStoreFailure,
+} from '../routes/getappinfo.js';
 import { type AdminAccess, mayOverride } from './access.js';
 import type { ControlPlane, MockControls } from './control.js';
 import { type FaultAction, parseFaultHeader } from './faults.js';
@@ -92,7 +97,7 @@ export function attachControlPlane(
       journalDrop(request, reply);
       request.raw.destroy();
     } else if (action.errorCode !== undefined) {
-      sendFailure(request, reply, action.errorCode);
+      sendInjectedFailure(request, reply, action.errorCode);
     } else if (action.httpStatus !== undefined) {
       reply
         .code(action.httpStatus)

@@ -109,7 +109,11 @@ export const ConfigFileSchema = ServerOptionsSchema.pick({
   keepAliveTimeout: true,
   connectionTimeout: true,
 })
-  .extend({ fixtures: z.union([z.string().min(1), z.array(z.string().min(1))]) })
+  .extend({
+    fixtures: z
+      .union([z.string().min(1), z.array(z.string().min(1))])
+      .meta({ description: 'fixture files (`timock record`) to serve, relative to the config file' }),
+  })
   .partial();
 
 /** The config file after validation. */

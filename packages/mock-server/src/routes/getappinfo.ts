@@ -2,6 +2,7 @@ import { type ErrorCode, GETAPPINFO_PATH, MAX_RANDOM } from '@timock/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { ALL_FIELDS, type FieldMask, failureBody, fieldMask } from '../envelope.js';
 import { LruCache } from '../lru.js';
+import type { OwnErrorCode } from '../own-codes.js';
 import type { AppRegistry, AppState } from '../registry.js';
 import { isStoreUnavailable } from '../store.js';
 import { beijingDayNumber } from '../time.js';
@@ -56,8 +57,17 @@ export function newRequestState(query: unknown, nowMs: number): RequestState {
   };
 }
 
-/** Sends a failure envelope from the catalogue (HTTP 200, `application/json`). */
-export function sendFailure(request: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply {
+/** Sends a failure envelope the fake answers on its own (HTTP 200, `application/json`). */
+export function sendFailure(request: FastifyRequest, reply: FastifyReply, code: OwnErrorCode): FastifyReply {
+  return sendInjectedFailure(request, reply, code);
+}
+
+/** Sends the failure envelope of any catalogue code: a fault's `errorCode` (HTTP 200, `application/json`). */
+export function sendInjectedFailure(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ErrorCode,
+): FastifyReply {
   if (request.timock) request.timock.code = code;
   return reply.code(200).header('content-type', JSON_TYPE).send(failureBody(code));
 }
@@ -72,7 +82,7 @@ export function findApp(
   method: string,
   query: Readonly<Record<string, unknown>>,
   registry: AppRegistry,
-): AppState | ErrorCode {
+): AppState | OwnErrorCode {
   if (method !== 'POST') return 60002;
   if (query.contenttype !== 'json') return 60002;
   const random = single(query.random);
@@ -94,7 +104,7 @@ export function checkCaller(
   app: AppState,
   query: Readonly<Record<string, unknown>>,
   nowMs: number,
-): ErrorCode | undefined {
+): OwnErrorCode | undefined {
   const usersig = single(query.usersig);
   if (usersig === undefined || usersig === '') return 70002;
   const identifier = single(query.identifier) ?? '';
