@@ -314,14 +314,13 @@ describe('colour', { timeout: 20_000 }, () => {
   });
 
   it('a real process: plain on pipes, coloured with FORCE_COLOR=1 unless NO_COLOR is set', async () => {
+    const envs: Record<string, string>[] = [{}, { FORCE_COLOR: '1' }, { FORCE_COLOR: '1', NO_COLOR: '1' }];
     const runs = await Promise.all(
-      [{}, { FORCE_COLOR: '1' }, { FORCE_COLOR: '1', NO_COLOR: '1' }].map(
-        async (env: Record<string, string>) => {
-          const run = cli(['--prot'], env);
-          expect(await run.exit).toBe(2);
-          return run.stderr();
-        },
-      ),
+      envs.map(async (env) => {
+        const run = cli(['--prot'], env);
+        expect(await run.exit).toBe(2);
+        return run.stderr();
+      }),
     );
     expect(runs[0]).toBe("timock: Unknown option '--prot' (see timock --help)\n");
     expect(runs[1]).toBe(`\u001b[31m${runs[0]!.trimEnd()}\u001b[39m\n`);
