@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -334,5 +334,26 @@ describe('help', () => {
     const painted = helpText('record', painter(true));
     expect(painted).toContain('\u001b[1mExamples:');
     expect(stripStyles(painted)).toBe(helpText('record'));
+  });
+});
+
+describe('README.md', () => {
+  it('lists every serve flag with its environment variable, and the secret-key variable', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const cli = readme.split('## CLI: `timock`')[1]!.split('\n## ')[0]!;
+    const rows = cli
+      .split('\n')
+      .filter((l) => l.startsWith('| `--'))
+      .map((l) => l.split('|').map((c) => c.trim()));
+    for (const [name, flag] of Object.entries(HELP_SPECS.serve.flags)) {
+      if (name === 'help' || name === 'version') continue;
+      const row = rows.find((r) => r[1]!.includes(`\`--${name} `) || r[1]!.includes(`\`--${name}\``));
+      expect(row, name).toBeDefined();
+      if ('env' in flag) expect(row![2], name).toContain(`\`${flag.env}`);
+      else expect(row![2], name).toBe('');
+    }
+    const secret = rows.find((r) => r[1]!.startsWith('`--secret-key'));
+    expect(secret?.[2]).toBe(`\`${RECORD_FLAGS['secret-key'].env}\``);
+    expect(cli).toContain('NO_COLOR');
   });
 });
