@@ -11,6 +11,7 @@ import {
   HELP_SPECS,
   helpText,
   parseCommand,
+  RECORD_FLAGS,
 } from './args.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'timock-args-'));
