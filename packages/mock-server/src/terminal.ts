@@ -93,8 +93,11 @@ export function progressLine(write: (text: string) => void, isTty: boolean | und
 
 /** One flag in a help text; the shape `node:util` `parseArgs` options take, plus what the help shows. */
 export interface HelpFlag {
+  /** `string` flags take a value, `boolean` ones do not. */
   readonly type: 'string' | 'boolean';
+  /** The flag may be repeated (its values form an array). */
   readonly multiple?: boolean;
+  /** A one-letter alias, e.g. `h` for `-h`. */
   readonly short?: string;
   /** The value's placeholder, e.g. `URL`. */
   readonly value?: string;
