@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { agent, sample, waitFor200 } from './lib/http.mjs';
 import { runLoad } from './lib/load.mjs';
 import { findBinary, forkWorker, freePort, installCleanup, startProcess, stopAll } from './lib/procs.mjs';
+import { createProgress } from './lib/progress.mjs';
 import {
   fmtMB,
   fmtMs,
@@ -120,8 +121,11 @@ installCleanup();
 const tmp = mkdtempSync(join(tmpdir(), 'timock-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const notes = [];
+/** Erases the progress line (on a terminal) before a line is printed; set once the run starts. */
+let clearProgress = () => {};
 const note = (s) => {
   notes.push(s);
+  clearProgress();
   console.log(`  note: ${s}`);
 };
 
@@ -615,7 +619,6 @@ async function measureDrift() {
   try {
     const problem = ROWS['fake-full'].check(await sample(srv.url, fullRequests[0]));
     if (problem) throw new Error(`drift: sample answer is wrong: ${problem}`);
-    console.log(`  drift: ${config.soakSec} s of full-pull load (RSS sampled every 100 ms)`);
     const r = await load(srv, fullRequests, { durationSec: config.soakSec, warmupSec: 0 });
     const window = (from, to) => median(r.rssSeries.filter(([t]) => t >= from && t <= to).map(([, v]) => v));
     const end = r.rssSeries.at(-1)?.[0] ?? config.soakSec;
@@ -668,6 +671,25 @@ try {
   );
   console.log(`  full answer: ${fullBody.length} bytes; two-field answer: ${twoBody?.length ?? '-'} bytes`);
 
+  const withExtras = fakeAvailable && !argv.memory && !argv['no-extras'];
+  const withRedisCost = fakeAvailable && argv.replicas && redisServer !== undefined && !argv.memory;
+  // Every target gets a verdict in a full run, so the drift runs there unless --no-soak.
+  const drift = argv.memory || argv.soak || (!argv.quick && !argv['no-soak']);
+  const withDrift = fakeAvailable && drift;
+  const progress = createProgress(
+    (argv.memory ? 0 : rows.length * config.rounds) +
+      (withExtras ? 3 : 0) +
+      (withRedisCost ? 1 : 0) +
+      (withDrift ? 1 : 0),
+  );
+  clearProgress = progress.clear;
+  const step = progress.step;
+  /** A result line on stdout, after the step line (on a terminal) is erased. */
+  const log = (text) => {
+    progress.clear();
+    console.log(text);
+  };
+
   if (!argv.memory) {
     /** @type {Record<string, any[]>} */
     const runs = Object.fromEntries(rows.map((r) => [r.id, []]));
@@ -675,9 +697,10 @@ try {
       // Alternate: every round runs every row once, starting one row further each round.
       const order = rows.map((_, i) => rows[(i + round) % rows.length]);
       for (const row of order) {
+        step(`round ${round + 1}/${config.rounds} ${row.label}`);
         const r = await measureRow(row);
         runs[row.id].push(r);
-        console.log(
+        log(
           `  round ${round + 1}/${config.rounds}  ${row.label.padEnd(34)} ${fmtNum(r.rps).padStart(7)} req/s` +
             `  p50 ${fmtMs(r.latencyMs.p50)}  p99 ${fmtMs(r.latencyMs.p99)}  peak RSS ${fmtMB(r.peakRss)}` +
             `  CPU ${fmtNum(r.cpuUsPerRequest, 1)} µs/req` +
@@ -734,22 +757,25 @@ try {
     results.ratioDetails = pairs;
   }
 
-  if (fakeAvailable && !argv.memory && !argv['no-extras']) {
-    console.log('  start-up time ...');
+  if (withExtras) {
+    step('start-up time');
     results.extras.startup = await measureStartup();
-    console.log('  contract suite ...');
+    step('contract suite');
     results.extras.contract = await measureContract();
-    console.log('  client overhead ...');
+    step('client overhead');
     results.extras.client = await measureClient();
+    progress.clear();
   }
-  if (fakeAvailable && argv.replicas && redisServer !== undefined && !argv.memory) {
-    console.log('  Redis path cost per call ...');
+  if (withRedisCost) {
+    step('Redis path cost per call');
     results.extras.redisCost = await measureRedisCost();
+    progress.clear();
   }
-  // Every target gets a verdict in a full run, so the drift runs there unless --no-soak.
-  const drift = argv.memory || argv.soak || (!argv.quick && !argv['no-soak']);
-  if (fakeAvailable && drift) results.extras.drift = await measureDrift();
-  else if (!argv.memory) note('RSS drift not measured (a full run or --soak measures it: 60 s of load)');
+  if (withDrift) {
+    step(`RSS drift: ${config.soakSec} s of full-pull load, RSS sampled every 100 ms`);
+    results.extras.drift = await measureDrift();
+    progress.clear();
+  } else if (!argv.memory) note('RSS drift not measured (a full run or --soak measures it: 60 s of load)');
   if (!fakeAvailable && argv.memory) note('RSS drift not measured: the fake is not available');
 } finally {
   await stopAll();

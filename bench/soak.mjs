@@ -9,6 +9,7 @@ import { DEMO_APP, signUserSig } from '@timock/mock-server';
 import { agent, sample } from './lib/http.mjs';
 import { runLoad } from './lib/load.mjs';
 import { installCleanup, startProcess, stopAll } from './lib/procs.mjs';
+import { createProgress } from './lib/progress.mjs';
 import { fmtMB, fmtMs, fmtNum, rssLevels } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -116,13 +117,18 @@ try {
       env: { ...process.env, TIMOCK_BENCH_ELD: '1' },
     },
   );
+  const progress = createProgress(3);
+  progress.step('one request of each kind, before');
   const problems = await checkSamples(srv.url, 'before');
+  progress.step(`${seconds} s of load at ${fmtNum(rate)} req/s`);
   const r = await runLoad(
     srv,
     MIX.map((m) => m.req),
     { connections, durationSec: seconds, warmupSec: 0, overallRate: rate },
   );
+  progress.step('one request of each kind, after');
   problems.push(...(await checkSamples(srv.url, 'after')));
+  progress.clear();
   if (!srv.alive()) problems.push('the server process died');
   await srv.stop();
   const eldLine = srv.stdout().match(/^ELD (.+)$/m)?.[1];

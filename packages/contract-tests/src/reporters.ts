@@ -1,3 +1,4 @@
+import { painter, type Style } from '@timock/mock-server';
 import type { Outcome } from './check.js';
 import type { ContractReport } from './run.js';
 
@@ -13,14 +14,23 @@ const MARK: Record<Outcome, string> = {
   warning: 'WARN',
   skip: 'SKIP',
 };
-const COLOR: Record<Outcome, number> = { pass: 32, fail: 31, observation: 36, warning: 33, skip: 90 };
+const COLOR: Record<Outcome, Style> = {
+  pass: 'green',
+  fail: 'red',
+  observation: 'cyan',
+  warning: 'yellow',
+  skip: 'gray',
+};
 
 /**
  * A human-readable report: one line per check, and for anything but a pass what was seen; for a
- * failure also the request (UserSig redacted) and the start of the answer.
+ * failure also the request (UserSig redacted) and the start of the answer. With `color`, the marks and
+ * the counts are coloured (ANSI).
  */
 export function formatPretty(report: ContractReport, color = false): string {
-  const paint = (o: Outcome, s: string) => (color ? `\u001b[${COLOR[o]}m${s}\u001b[0m` : s);
+  const style = painter(color);
+  const paint = (o: Outcome, s: string) => style(COLOR[o], s);
+  const count = (o: Outcome, n: number, text: string) => (n > 0 ? paint(o, text) : text);
   const width = Math.max(...report.results.map((r) => r.id.length));
   const lines = [
     `timock contract: ${report.target.kind} target ${report.target.origin} (sdkappid ${report.target.sdkappid})`,
@@ -37,7 +47,9 @@ export function formatPretty(report: ContractReport, color = false): string {
   const c = report.counts;
   lines.push(
     '',
-    `${c.pass} passed, ${c.fail} failed, ${c.observation} observations, ${c.warning} warnings, ${c.skip} skipped in ${(report.durationMs / 1000).toFixed(1)} s`,
+    `${count('pass', c.pass, `${c.pass} passed`)}, ${count('fail', c.fail, `${c.fail} failed`)}, ` +
+      `${count('observation', c.observation, `${c.observation} observations`)}, ` +
+      `${count('warning', c.warning, `${c.warning} warnings`)}, ${c.skip} skipped in ${(report.durationMs / 1000).toFixed(1)} s`,
   );
   return `${lines.join('\n')}\n`;
 }

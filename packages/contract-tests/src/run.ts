@@ -62,6 +62,11 @@ export interface RunOptions {
   only?: readonly string[];
   /** The clock, epoch ms; default `Date.now`. */
   now?: () => number;
+  /**
+   * Called before each check (skipped ones too) with its place in the run, from 1, and the number of
+   * checks selected; e.g. for a progress line `[12/35] auth.expired`.
+   */
+  onCheck?: (check: Pick<Check, 'id' | 'title'>, index: number, total: number) => void;
   /** Called after each check, e.g. for a progress line. */
   onResult?: (result: CheckResult) => void;
 }
@@ -137,6 +142,7 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
     const selected = CHECKS.filter((c) => !options.only || options.only.some((p) => c.id.startsWith(p)));
     for (const group of CHECK_GROUPS) {
       for (const check of selected.filter((c) => c.group === group)) {
+        options.onCheck?.(check, results.length + 1, selected.length);
         const t0 = performance.now();
         let result: CheckResult;
         const base = { id: check.id, group: check.group, title: check.title, authority: check.authority };

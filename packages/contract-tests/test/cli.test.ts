@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_APP, signUserSig } from '@timock/mock-server';
+import { DEMO_APP, signUserSig, stripStyles } from '@timock/mock-server';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -339,13 +339,27 @@ describe('timock-contract usage', () => {
     expect(ok.stdout).toMatch(/PASS +shape\.envelope /);
   });
 
-  it('--help lists every flag of the flag table with its variable', async () => {
+  it('--help lists every flag the parser accepts, its variables, and examples that use only those flags', async () => {
     const r = await contract(['--help']);
     expect(r.code).toBe(0);
-    for (const [name, flag] of Object.entries(CLI_FLAGS)) {
-      expect(r.stdout).toContain(`--${name}`);
-      if ('env' in flag) expect(r.stdout).toContain(`(env ${flag.env})`);
+    const section = (heading: string) => r.stdout.split(`\n${heading}\n`)[1]!.split('\n\n')[0]!;
+    const listed = section('Options:')
+      .split('\n')
+      .map((line) => line.match(/--([a-z-]+)/)![1]);
+    expect(listed).toEqual(Object.keys(CLI_FLAGS));
+    for (const flag of Object.values(CLI_FLAGS))
+      if ('env' in flag) expect(section('Environment:')).toContain(flag.env);
+    expect(section('Environment:')).toContain('NO_COLOR');
+    const commands = section('Examples:')
+      .split('\n')
+      .filter((l) => !l.trimStart().startsWith('#'));
+    expect(commands.length).toBeGreaterThanOrEqual(2);
+    expect(commands.length).toBeLessThanOrEqual(4);
+    for (const command of commands) {
+      const own = command.split('timock-contract')[1]!.split('|')[0]!;
+      for (const [flag] of own.matchAll(/--[a-z-]+/g)) expect(listed, command).toContain(flag.slice(2));
     }
+    expect((await contract(['-h'])).stdout).toBe(r.stdout);
   });
 
   it('runs through the bin wrapper that package.json links', async () => {
@@ -355,3 +369,77 @@ describe('timock-contract usage', () => {
     expect(run.stdout()).toBe(`${pkg.version}\n`);
   });
 });
+
+describe('timock-contract progress and colour', () => {
+  it('--aggressive: one plain progress line per check on stderr (a pipe), and stdout stays pure JSON', async () => {
+    const r = await contract(['--aggressive', '--reporter', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as ContractReport;
+    expect(report.results.find((c) => c.id === 'rate-limit.burst')?.outcome).toBe('pass');
+    const lines = r.stderr.split('\n').filter(Boolean);
+    expect(lines).toEqual(CHECKS.map((c, i) => `[${i + 1}/${CHECKS.length}] ${c.id} ...`));
+    expect(r.stderr).not.toContain('\r');
+    expect(r.stderr).not.toContain('\u001b[');
+    // Without --aggressive and without a terminal, nothing but the report.
+    const quiet = await contract(['--only', 'shape.', '--reporter', 'json']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(JSON.parse(quiet.stdout).counts.pass).toBe(CHECKS.filter((c) => c.id.startsWith('shape.')).length);
+  });
+
+  /** `runCli` with streams that say whether they are terminals. */
+  async function onTty(args: string[], env: Record<string, string>, tty: { out?: boolean; err?: boolean }) {
+    let out = '';
+    let err = '';
+    const code = await runCli(args, env, {
+      out: (t) => {
+        out += t;
+      },
+      err: (t) => {
+        err += t;
+      },
+      outIsTty: tty.out,
+      errIsTty: tty.err,
+    });
+    return { code, out, err };
+  }
+
+  it('on a terminal: one progress line rewritten in place and cleared, coloured marks', async () => {
+    const r = await onTty(['--only', 'shape.http', '--only', 'auth.expired'], {}, { out: true, err: true });
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      '\r\u001b[2K\u001b[2m[1/2] shape.http ...\u001b[22m\r\u001b[2K\u001b[2m[2/2] auth.expired ...\u001b[22m\r\u001b[2K',
+    );
+    expect(r.out).toContain('\u001b[32mPASS    \u001b[39m shape.http');
+    expect(r.out).toContain('\u001b[32m2 passed\u001b[39m, 0 failed');
+  });
+
+  it('no colour with NO_COLOR, off a terminal, or in a JSON report; FORCE_COLOR colours a pipe', async () => {
+    const only = ['--only', 'shape.http'];
+    for (const [env, tty] of [
+      [{ NO_COLOR: '1' }, { out: true, err: true }],
+      [
+        { NO_COLOR: '1', FORCE_COLOR: '1' },
+        { out: true, err: true },
+      ],
+      [{}, { out: false, err: false }],
+    ] as const) {
+      const r = await onTty(only, env, tty);
+      expect(r.out, JSON.stringify(env)).not.toContain('\u001b[');
+      expect(stripProgress(r.err), JSON.stringify(env)).not.toContain('\u001b[');
+    }
+    const json = await onTty([...only, '--reporter', 'json'], { FORCE_COLOR: '1' }, { out: true });
+    expect(json.out).not.toContain('\u001b[');
+    expect(JSON.parse(json.out).counts.pass).toBe(1);
+    const forced = await onTty(only, { FORCE_COLOR: '1' }, { out: false });
+    expect(forced.out).toContain('\u001b[32mPASS');
+    const bad = await onTty(['--reporter', 'tap'], {}, { err: true });
+    expect(bad.code).toBe(2);
+    const line = stripStyles(bad.err);
+    expect(line).toMatch(/^timock-contract: --reporter must be one of [^\n]*\n$/);
+    expect(bad.err).toBe(`\u001b[31m${line.trimEnd()}\u001b[39m\n`);
+  });
+});
+
+/** The progress line's own erase codes removed (they are not colour). */
+const stripProgress = (text: string) => text.replaceAll('\r\u001b[2K', '');

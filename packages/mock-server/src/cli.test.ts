@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
+import pkg from '../package.json' with { type: 'json' };
 import { parseRawAnswer } from '../test/support.js';
-import { main } from './cli/run.js';
+import { type CliOutput, main } from './cli/run.js';
 import { DEMO_APP } from './options.js';
 import { startServer } from './server.js';
+import { stripStyles } from './terminal.js';
 import { verifyUserSig } from './usersig.js';
 
 /**
@@ -28,10 +30,15 @@ interface Run {
   waitForErr: (pattern: RegExp) => Promise<RegExpMatchArray>;
 }
 
+/** The caller's environment without the colour variables: a test sets them when it means to. */
+const BASE_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => k !== 'FORCE_COLOR' && k !== 'NO_COLOR'),
+);
+
 function cli(args: string[], env: Record<string, string> = {}): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: PACKAGE_DIR,
-    env: { ...process.env, ...env, NODE_OPTIONS: '' },
+    env: { ...BASE_ENV, ...env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -231,7 +238,93 @@ describe('timock usersig, openapi, --help, --version', { timeout: 20_000 }, () =
     };
     expect(JSON.parse(await capture(['openapi'])).openapi).toBe('3.1.0');
     expect(await capture(['--help'])).toMatch(/--config FILE/);
-    expect(await capture(['--version'])).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(await capture(['--version'])).toBe(pkg.version);
+    expect(await capture(['serve', '-v'])).toBe(pkg.version);
+    expect(await capture(['help', 'record'])).toMatch(/^timock record: [\s\S]*--out FILE[\s\S]*Examples:/);
+  });
+
+  it('prints the version from package.json through the bin wrapper', async () => {
+    const run = spawn(process.execPath, [pkg.bin.timock, '--version'], { cwd: PACKAGE_DIR });
+    let out = '';
+    run.stdout.on('data', (d) => {
+      out += d;
+    });
+    expect(await new Promise((r) => run.on('close', r))).toBe(0);
+    expect(out).toBe(`${pkg.version}\n`);
+  });
+});
+
+const ANSI = '\u001b[';
+
+/** `main()` with streams that say whether they are terminals; what each received. */
+async function tty(argv: string[], env: Record<string, string>, isTty: { out?: boolean; err?: boolean }) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const output: CliOutput = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    outIsTty: isTty.out,
+    errIsTty: isTty.err,
+  };
+  const result = await main(argv, env, output);
+  if ('server' in result) await result.server.close();
+  return { result, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('colour', { timeout: 20_000 }, () => {
+  it('colours the error line on a terminal, and not elsewhere or with NO_COLOR', async () => {
+    const onTty = await tty(['--prot'], {}, { err: true });
+    expect(onTty.result).toEqual({ exitCode: 2 });
+    expect(onTty.err).toBe("\u001b[31mtimock: Unknown option '--prot' (see timock --help)\u001b[39m");
+    expect((await tty(['--prot'], {}, { err: false })).err).not.toContain(ANSI);
+    expect((await tty(['--prot'], { NO_COLOR: '1' }, { err: true })).err).not.toContain(ANSI);
+    expect((await tty(['--prot'], { FORCE_COLOR: '1' }, {})).err).toContain(ANSI);
+    // Colour is decided per stream: a terminal on stdout does not colour stderr.
+    expect((await tty(['--prot'], {}, { out: true, err: false })).err).not.toContain(ANSI);
+  });
+
+  it('colours the serve banner on a terminal only, the same text underneath', async () => {
+    const argv = ['--port', '0', '--log-level', 'silent', '--now', '2025-03-10T12:00:00+08:00'];
+    const coloured = await tty(argv, {}, { out: true });
+    expect(coloured.out).toContain(`serving getappinfo at ${ANSI}36m${ANSI}1mhttp://127.0.0.1:`);
+    expect(coloured.out).toContain(`\n  ${ANSI}32mcurl -sS `);
+    const plain = await tty(argv, { NO_COLOR: 'yes' }, { out: true });
+    expect(plain.out).not.toContain(ANSI);
+    const strip = (t: string) =>
+      stripStyles(t)
+        .replace(/127\.0\.0\.1:\d+/g, 'HOST')
+        .replace(/usersig=[^&]+&random=\d+/, 'SIG');
+    expect(strip(coloured.out)).toBe(strip(plain.out));
+    expect((await tty(argv, {}, { out: false })).out).not.toContain(ANSI);
+  });
+
+  it('never colours machine output: usersig and openapi, even with FORCE_COLOR on a terminal', async () => {
+    const forced = { FORCE_COLOR: '1' };
+    const sig = await tty(
+      ['usersig', '--sdkappid', '1400000000', '--secret-key', 'k', '--identifier', 'a'],
+      forced,
+      { out: true, err: true },
+    );
+    expect(sig.result).toEqual({ exitCode: 0 });
+    expect(sig.out).toMatch(/^eJ[\w*-]+$/);
+    const doc = await tty(['openapi'], forced, { out: true, err: true });
+    expect(JSON.parse(doc.out).openapi).toBe('3.1.0');
+    expect(doc.out).not.toContain(ANSI);
+    expect((await tty(['--help'], forced, { out: true })).out).toContain(`${ANSI}1mExamples:`);
+  });
+
+  it('a real process: plain on pipes, coloured with FORCE_COLOR=1 unless NO_COLOR is set', async () => {
+    const envs: Record<string, string>[] = [{}, { FORCE_COLOR: '1' }, { FORCE_COLOR: '1', NO_COLOR: '1' }];
+    const runs = await Promise.all(
+      envs.map(async (env) => {
+        const run = cli(['--prot'], env);
+        expect(await run.exit).toBe(2);
+        return run.stderr();
+      }),
+    );
+    expect(runs[0]).toBe("timock: Unknown option '--prot' (see timock --help)\n");
+    expect(runs[1]).toBe(`\u001b[31m${runs[0]!.trimEnd()}\u001b[39m\n`);
+    expect(runs[2]).toBe(runs[0]);
   });
 });
 

@@ -10,6 +10,8 @@ const CLOSE_TIMEOUT_MS = 10_000;
 const output = {
   out: (line: string) => process.stdout.write(`${line}\n`),
   err: (line: string) => process.stderr.write(`${line}\n`),
+  outIsTty: process.stdout.isTTY,
+  errIsTty: process.stderr.isTTY,
 };
 
 const result = await main(process.argv.slice(2), process.env, output);

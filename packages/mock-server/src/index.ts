@@ -51,6 +51,19 @@ export {
   type StateStore,
   StoreUnavailableError,
 } from './store.js';
+export {
+  type ColorEnv,
+  colorEnabled,
+  formatHelp,
+  type HelpFlag,
+  type HelpSpec,
+  type Paint,
+  type Progress,
+  painter,
+  progressLine,
+  type Style,
+  stripStyles,
+} from './terminal.js';
 export { beijingDayNumber, formatDayNumber } from './time.js';
 export {
   inspectUserSig,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { formatHelp, type HelpFlag, type Paint } from '@timock/mock-server';
 import { REGION_IDS } from '@timock/schema';
 import { REPORTERS, type ReporterName } from '../reporters.js';
 import { CHECKS } from '../run.js';
@@ -12,15 +13,7 @@ export class CliUsageError extends Error {
 }
 
 /** One flag of `timock-contract`: its parseArgs type, the value it takes, its environment variable and meaning. */
-export interface CliFlag {
-  readonly type: 'string' | 'boolean';
-  readonly multiple?: boolean;
-  /** The value's placeholder in the help text, e.g. `URL`. */
-  readonly value?: string;
-  /** The environment variable read when the flag is absent. */
-  readonly env?: string;
-  readonly help: string;
-}
+export type CliFlag = HelpFlag;
 
 /**
  * Every flag of `timock-contract`, in help order. The parser, the help text, the README's table and
@@ -75,35 +68,46 @@ export const CLI_FLAGS = {
     value: 'FILE',
     help: 'trust this PEM CA certificate (an HTTPS fake with its own certificate)',
   },
-  help: { type: 'boolean', help: 'print this help' },
-  version: { type: 'boolean', help: 'print the version' },
+  help: { type: 'boolean', short: 'h', help: 'print this help' },
+  version: { type: 'boolean', short: 'v', help: 'print the version' },
 } as const satisfies Record<string, CliFlag>;
 
 /** A flag name of `timock-contract` (without the leading `--`). */
 export type CliFlagName = keyof typeof CLI_FLAGS;
 
-const flagColumn = (name: string, f: CliFlag) => `--${name}${f.value ? ` ${f.value}` : ''}`;
-
-/** The `--help` text, generated from {@link CLI_FLAGS}. */
-export const HELP = `timock-contract: run the getappinfo contract suite against the timock fake or a real endpoint
-
-Usage:
-  timock-contract                                  against the fake, started in-process
-  timock-contract --target mock --base-url URL --sdkappid N --secret-key K
-                                                   against a fake started separately (timock)
-  timock-contract --region singapore --sdkappid N  against a real endpoint (key from TIM_SECRET_KEY)
-
-Options:
-${Object.entries(CLI_FLAGS as Record<string, CliFlag>)
-  .map(([name, f]) => {
-    const left = flagColumn(name, f).padEnd(22);
-    return `  ${left} ${f.help}${f.env ? ` (env ${f.env})` : ''}`;
-  })
-  .join('\n')}
-
-Exit code: 0 when every strict check passes, 1 when one fails, 2 on bad usage.
-Against a real endpoint, checks of behaviour the vendor does not document are observations.
-`;
+/** The `--help` text, generated from {@link CLI_FLAGS}; headings bold when `paint` colours. */
+export function helpText(paint?: Paint): string {
+  return formatHelp(
+    {
+      summary:
+        'timock-contract: run the getappinfo contract suite against the timock fake or a real endpoint',
+      usage: [
+        'timock-contract                                  against the fake, started in-process',
+        'timock-contract --target mock --base-url URL --sdkappid N --secret-key K',
+        '                                                 against a fake started separately (timock)',
+        'timock-contract --region singapore --sdkappid N  against a real endpoint (key from TIM_SECRET_KEY)',
+      ],
+      flags: CLI_FLAGS,
+      examples: [
+        ['every check against the fake, started in-process', 'timock-contract'],
+        [
+          'a fake started with timock, the rate-limit burst too, a JUnit report for CI',
+          'timock-contract --target mock --base-url http://127.0.0.1:8080 --sdkappid 1400000000 --secret-key "$KEY" --aggressive --reporter junit --output contract.xml',
+        ],
+        [
+          'the real endpoint in Singapore, only the shape and auth checks, JSON to a pipe',
+          'TIM_SECRET_KEY="$KEY" timock-contract --region singapore --sdkappid 1400123456 --only shape. --only auth. --reporter json | jq .counts',
+        ],
+      ],
+      notes: [
+        'Progress goes to standard error (one updating line on a terminal; with --aggressive, one line per check elsewhere).',
+        'Exit code: 0 when every strict check passes, 1 when one fails, 2 on bad usage.',
+        'Against a real endpoint, checks of behaviour the vendor does not document are observations.',
+      ],
+    },
+    paint,
+  );
+}
 
 /** What the command line asks for. */
 export type CliCommand =

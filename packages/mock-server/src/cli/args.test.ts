@@ -1,9 +1,18 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_APP } from '../options.js';
-import { CliUsageError, configPermissionWarning, parseCommand } from './args.js';
+import { painter, stripStyles } from '../terminal.js';
+import {
+  CliUsageError,
+  COMMANDS,
+  configPermissionWarning,
+  HELP_SPECS,
+  helpText,
+  parseCommand,
+  RECORD_FLAGS,
+} from './args.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'timock-args-'));
 const file = (name: string, text: string) => {
@@ -259,5 +268,93 @@ describe('timeouts and config file permissions', () => {
     chmodSync(path, 0o644);
     expect(configPermissionWarning(path, { apps: [DEMO_APP] }, 'linux')).toBeUndefined();
     expect(configPermissionWarning(path, config, 'win32')).toBeUndefined();
+  });
+});
+
+describe('help', () => {
+  const section = (text: string, heading: string) => text.split(`\n${heading}\n`)[1]!.split('\n\n')[0]!;
+
+  it.each(COMMANDS)(
+    'timock %s --help lists every flag its parser accepts, its variables and examples',
+    (cmd) => {
+      const text = helpText(cmd);
+      const flags = HELP_SPECS[cmd].flags;
+      // What the help lists is what the parser accepts, in both directions.
+      const listed = section(text, 'Options:')
+        .split('\n')
+        .map((line) => line.match(/--([a-z-]+)/)![1]!);
+      expect(listed).toEqual(Object.keys(flags));
+      for (const name of listed) {
+        const value = flags[name]!.type === 'string' ? ['1'] : [];
+        try {
+          parseCommand([cmd, `--${name}`, ...value], {});
+        } catch (error) {
+          expect((error as Error).message, name).not.toMatch(/Unknown option/);
+        }
+      }
+      expect(usage([cmd, '--not-a-flag'])).toMatch(/^Unknown option '--not-a-flag'/);
+      const variables = section(text, 'Environment:');
+      for (const flag of Object.values(flags)) if ('env' in flag) expect(variables).toContain(flag.env);
+      expect(variables).toMatch(/NO_COLOR/);
+      // 2 to 4 examples, each a command line of this command that uses only its flags.
+      const examples = section(text, 'Examples:').split('\n');
+      expect(examples.length / 2).toBeGreaterThanOrEqual(2);
+      expect(examples.length / 2).toBeLessThanOrEqual(4);
+      for (const [i, line] of examples.entries()) {
+        if (i % 2 === 0) {
+          expect(line).toMatch(/^ {2}# \S/);
+          continue;
+        }
+        const own = line.match(/\btimock( (?:usersig|record|openapi|serve)\b)?(.*)/);
+        expect(own, line).not.toBeNull();
+        if (cmd !== 'serve' || own![1] !== undefined) expect(own![1]?.trim(), line).toBe(cmd);
+        for (const [flag] of own![2]!.split(/&&|\|/)[0]!.matchAll(/--[a-z-]+/g)) {
+          expect(listed, line).toContain(flag.slice(2));
+        }
+      }
+    },
+  );
+
+  it("prints the overview for timock --help, and one command's help for help CMD, CMD --help or CMD -h", () => {
+    expect(parseCommand(['--help'], {})).toEqual({ kind: 'help' });
+    expect(parseCommand(['help'], {})).toEqual({ kind: 'help' });
+    for (const cmd of COMMANDS) {
+      expect(parseCommand(['help', cmd], {})).toEqual({ kind: 'help', command: cmd });
+      expect(parseCommand([cmd, '--help'], {})).toEqual({ kind: 'help', command: cmd });
+      expect(parseCommand([cmd, '-h'], {})).toEqual({ kind: 'help', command: cmd });
+    }
+    expect(usage(['help', 'nope'])).toBe('help takes one of serve, usersig, record, openapi, got "nope"');
+    expect(usage(['help', 'serve', 'extra'])).toMatch(/^help takes one of/);
+    const overview = helpText();
+    for (const cmd of COMMANDS) expect(overview).toMatch(new RegExp(`^ {2}timock (\\[)?${cmd}`, 'm'));
+    expect(section(overview, 'Options:')).toBe(section(helpText('serve'), 'Options:'));
+  });
+
+  it('is plain unless painted, and the paint only adds codes', () => {
+    expect(helpText('record')).not.toContain('\u001b[');
+    const painted = helpText('record', painter(true));
+    expect(painted).toContain('\u001b[1mExamples:');
+    expect(stripStyles(painted)).toBe(helpText('record'));
+  });
+});
+
+describe('README.md', () => {
+  it('lists every serve flag with its environment variable, and the secret-key variable', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const cli = readme.split('## CLI: `timock`')[1]!.split('\n## ')[0]!;
+    const rows = cli
+      .split('\n')
+      .filter((l) => l.startsWith('| `--'))
+      .map((l) => l.split('|').map((c) => c.trim()));
+    for (const [name, flag] of Object.entries(HELP_SPECS.serve.flags)) {
+      if (name === 'help' || name === 'version') continue;
+      const row = rows.find((r) => r[1]!.includes(`\`--${name} `) || r[1]!.includes(`\`--${name}\``));
+      expect(row, name).toBeDefined();
+      if ('env' in flag) expect(row![2], name).toContain(`\`${flag.env}`);
+      else expect(row![2], name).toBe('');
+    }
+    const secret = rows.find((r) => r[1]!.startsWith('`--secret-key'));
+    expect(secret?.[2]).toBe(`\`${RECORD_FLAGS['secret-key'].env}\``);
+    expect(cli).toContain('NO_COLOR');
   });
 });

@@ -7,6 +7,7 @@ import { isLoopback } from '../admin/access.js';
 import { MAX_JOURNAL_SIZE } from '../admin/journal.js';
 import { jsonErrorReason } from '../logging.js';
 import { DEMO_APP, type RedisOptions, RedisOptionsSchema, ServerOptionsSchema } from '../options.js';
+import { formatHelp, type HelpFlag, type HelpSpec, type Paint } from '../terminal.js';
 
 /** A problem with the command line, the environment or the config file: one line, exit code 2. */
 export class CliUsageError extends Error {
@@ -69,8 +70,7 @@ export const TIMEOUT_OPTIONS = [
 /** One of {@link TIMEOUT_OPTIONS}. */
 export type TimeoutOption = (typeof TIMEOUT_OPTIONS)[number];
 
-const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-const envName = (name: string) => `TIMOCK_${kebab(name).replaceAll('-', '_').toUpperCase()}`;
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) as `${string}-timeout`;
 
 /** `timock usersig`. */
 export interface UserSigCommand {
@@ -87,7 +87,7 @@ export type Command =
   | RecordCommand
   | UserSigCommand
   | { kind: 'openapi' }
-  | { kind: 'help' }
+  | { kind: 'help'; command?: CommandName }
   | { kind: 'version' };
 
 /**
@@ -119,85 +119,252 @@ export const ConfigFileSchema = ServerOptionsSchema.pick({
 /** The config file after validation. */
 export type ConfigFile = z.input<typeof ConfigFileSchema>;
 
-/** The help text. */
-export const HELP = `Usage:
-  timock [serve] [options]      start the fake getappinfo server
-  timock record (--upstream URL | --region R) --sdkappid N --secret-key K [--identifier ID] --out FILE
-                                pull an app's data once (through @timock/client) into a fixture file
-  timock usersig --sdkappid N --secret-key K --identifier ID [--expire SECONDS]
-                                print a UserSig (signed with tls-sig-api-v2)
-  timock openapi                print the OpenAPI 3.1 document
-  timock --help | --version
+const HELP_FLAG = { type: 'boolean', short: 'h', help: 'print this help' } as const;
 
-Serve options (environment variable in brackets):
-  --host HOST         interface to listen on (TIMOCK_HOST, default 127.0.0.1)
-  --port PORT         port, 0 = any free port (TIMOCK_PORT, default 8080)
-  --config FILE       JSON config {"apps":[...],"seed":42} (TIMOCK_CONFIG; default: the public demo app)
-  --seed N            data seed, 0..4294967295 (TIMOCK_SEED, default 42)
-  --now ISO-8601      freeze the clock at this instant (TIMOCK_NOW)
-  --https             serve HTTPS (TIMOCK_HTTPS=1); with --cert/--key, or a generated self-signed certificate
-  --cert FILE         PEM certificate (TIMOCK_CERT)
-  --key FILE          PEM private key (TIMOCK_KEY)
-  --log-level LEVEL   ${LOG_LEVELS.join('|')} (TIMOCK_LOG_LEVEL, default info)
-  --redis URL         share rate limits with other replicas in Redis, redis://[:password@]host:port
-                      (TIMOCK_REDIS_URL; see "Running several replicas" in the README)
-  --redis-prefix P    prefix of the Redis keys, the same for replicas of one fake (TIMOCK_REDIS_PREFIX,
-                      default timock)
-  --fixtures FILE     serve a recorded fixture instead of generated data (repeatable)
-  --admin-token T     require "Authorization: Bearer T" on /__admin calls (TIMOCK_ADMIN_TOKEN);
-                      without it the admin API answers loopback callers only
-  --no-admin          no admin API, no x-timock-fault header (TIMOCK_NO_ADMIN=1)
-  --journal-size N    requests kept in the journal, 1..${MAX_JOURNAL_SIZE} (TIMOCK_JOURNAL_SIZE, default 1000)
-  --headers-timeout MS     time to receive the request line and headers (TIMOCK_HEADERS_TIMEOUT, default 10000)
-  --request-timeout MS     time to receive the whole request (TIMOCK_REQUEST_TIMEOUT, default 30000)
-  --keep-alive-timeout MS  idle keep-alive connections close after this (TIMOCK_KEEP_ALIVE_TIMEOUT, default 5000)
-  --connection-timeout MS  inactive sockets are destroyed after this, 0 = never (TIMOCK_CONNECTION_TIMEOUT, default 60000)
+/** Every flag of `timock serve` (also the default command), in help order; the parser reads this table. */
+export const SERVE_FLAGS = {
+  host: {
+    type: 'string',
+    value: 'HOST',
+    env: 'TIMOCK_HOST',
+    help: 'interface to listen on (default 127.0.0.1)',
+  },
+  port: { type: 'string', value: 'PORT', env: 'TIMOCK_PORT', help: 'port, 0 = any free port (default 8080)' },
+  config: {
+    type: 'string',
+    value: 'FILE',
+    env: 'TIMOCK_CONFIG',
+    help: 'JSON config {"apps":[...],"seed":42} (default: the public demo app)',
+  },
+  seed: { type: 'string', value: 'N', env: 'TIMOCK_SEED', help: 'data seed, 0..4294967295 (default 42)' },
+  now: { type: 'string', value: 'ISO-8601', env: 'TIMOCK_NOW', help: 'freeze the clock at this instant' },
+  https: {
+    type: 'boolean',
+    env: 'TIMOCK_HTTPS',
+    help: 'serve HTTPS, with --cert/--key or a generated self-signed certificate (TIMOCK_HTTPS=1)',
+  },
+  cert: { type: 'string', value: 'FILE', env: 'TIMOCK_CERT', help: 'PEM certificate' },
+  key: { type: 'string', value: 'FILE', env: 'TIMOCK_KEY', help: 'PEM private key' },
+  'log-level': {
+    type: 'string',
+    value: 'LEVEL',
+    env: 'TIMOCK_LOG_LEVEL',
+    help: `${LOG_LEVELS.join('|')} (default info)`,
+  },
+  redis: {
+    type: 'string',
+    value: 'URL',
+    env: 'TIMOCK_REDIS_URL',
+    help: 'share rate limits and controls with other replicas in Redis, redis://[:password@]host:port',
+  },
+  'redis-prefix': {
+    type: 'string',
+    value: 'P',
+    env: 'TIMOCK_REDIS_PREFIX',
+    help: 'prefix of the Redis keys, the same for the replicas of one fake (default timock)',
+  },
+  fixtures: {
+    type: 'string',
+    multiple: true,
+    value: 'FILE',
+    help: 'serve a fixture recorded by timock record instead of generated data (repeatable)',
+  },
+  'admin-token': {
+    type: 'string',
+    value: 'T',
+    env: 'TIMOCK_ADMIN_TOKEN',
+    help: 'require "Authorization: Bearer T" on /__admin calls (without it: loopback callers only)',
+  },
+  'no-admin': {
+    type: 'boolean',
+    env: 'TIMOCK_NO_ADMIN',
+    help: 'no admin API, no x-timock-fault header (TIMOCK_NO_ADMIN=1)',
+  },
+  'journal-size': {
+    type: 'string',
+    value: 'N',
+    env: 'TIMOCK_JOURNAL_SIZE',
+    help: `requests kept in the journal, 1..${MAX_JOURNAL_SIZE} (default 1000)`,
+  },
+  'headers-timeout': {
+    type: 'string',
+    value: 'MS',
+    env: 'TIMOCK_HEADERS_TIMEOUT',
+    help: 'time to receive the request line and headers (default 10000)',
+  },
+  'request-timeout': {
+    type: 'string',
+    value: 'MS',
+    env: 'TIMOCK_REQUEST_TIMEOUT',
+    help: 'time to receive the whole request (default 30000)',
+  },
+  'keep-alive-timeout': {
+    type: 'string',
+    value: 'MS',
+    env: 'TIMOCK_KEEP_ALIVE_TIMEOUT',
+    help: 'idle keep-alive connections close after this (default 5000)',
+  },
+  'connection-timeout': {
+    type: 'string',
+    value: 'MS',
+    env: 'TIMOCK_CONNECTION_TIMEOUT',
+    help: 'inactive sockets are destroyed after this, 0 = never (default 60000)',
+  },
+  help: HELP_FLAG,
+  version: { type: 'boolean', short: 'v', help: 'print the version' },
+} as const satisfies Record<string, HelpFlag>;
 
-usersig and record: --secret-key may come from TIMOCK_SECRET_KEY instead (keeps it out of the process list).
-record regions: ${REGION_IDS.join(', ')}; --identifier defaults to administrator.
-Exit codes: 0 success, 2 bad usage or configuration, 1 unexpected failure.`;
-
-const SERVE_OPTIONS = {
-  host: { type: 'string' },
-  port: { type: 'string' },
-  config: { type: 'string' },
-  seed: { type: 'string' },
-  now: { type: 'string' },
-  https: { type: 'boolean' },
-  cert: { type: 'string' },
-  key: { type: 'string' },
-  'log-level': { type: 'string' },
-  redis: { type: 'string' },
-  'redis-prefix': { type: 'string' },
-  fixtures: { type: 'string', multiple: true },
-  'admin-token': { type: 'string' },
-  'no-admin': { type: 'boolean' },
-  'journal-size': { type: 'string' },
-  'headers-timeout': { type: 'string' },
-  'request-timeout': { type: 'string' },
-  'keep-alive-timeout': { type: 'string' },
-  'connection-timeout': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean', short: 'v' },
+const SECRET_KEY_FLAG = {
+  type: 'string',
+  value: 'K',
+  env: 'TIMOCK_SECRET_KEY',
+  help: "the app's secret key (prefer the variable: it keeps the key out of the process list)",
 } as const;
 
-const RECORD_OPTIONS = {
-  upstream: { type: 'string' },
-  region: { type: 'string' },
-  sdkappid: { type: 'string' },
-  'secret-key': { type: 'string' },
-  identifier: { type: 'string' },
-  out: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** Every flag of `timock record`, in help order. */
+export const RECORD_FLAGS = {
+  upstream: { type: 'string', value: 'URL', help: 'record from this origin, e.g. a fake or a proxy' },
+  region: { type: 'string', value: 'R', help: `record from the vendor's region: ${REGION_IDS.join(', ')}` },
+  sdkappid: { type: 'string', value: 'N', help: 'the app to record' },
+  'secret-key': SECRET_KEY_FLAG,
+  identifier: { type: 'string', value: 'ID', help: 'the admin account that signs (default administrator)' },
+  out: {
+    type: 'string',
+    value: 'FILE',
+    help: 'where to write the fixture (JSON; it holds no key or UserSig)',
+  },
+  help: HELP_FLAG,
+} as const satisfies Record<string, HelpFlag>;
 
-const USERSIG_OPTIONS = {
-  sdkappid: { type: 'string' },
-  'secret-key': { type: 'string' },
-  identifier: { type: 'string' },
-  expire: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** Every flag of `timock usersig`, in help order. */
+export const USERSIG_FLAGS = {
+  sdkappid: { type: 'string', value: 'N', help: 'the app' },
+  'secret-key': SECRET_KEY_FLAG,
+  identifier: { type: 'string', value: 'ID', help: 'the account the UserSig is for, e.g. administrator' },
+  expire: { type: 'string', value: 'SECONDS', help: 'lifetime (default 86400)' },
+  help: HELP_FLAG,
+} as const satisfies Record<string, HelpFlag>;
+
+/** The flags of `timock openapi`. */
+export const OPENAPI_FLAGS = { help: HELP_FLAG } as const satisfies Record<string, HelpFlag>;
+
+/** The commands of `timock`. */
+export const COMMANDS = ['serve', 'usersig', 'record', 'openapi'] as const;
+
+/** One of {@link COMMANDS}. */
+export type CommandName = (typeof COMMANDS)[number];
+
+const EXIT_CODES = 'Exit codes: 0 success, 2 bad usage or configuration, 1 unexpected failure.';
+const DEMO = `--sdkappid ${DEMO_APP.sdkappid} --secret-key ${DEMO_APP.secretKey}`;
+
+/** What each command's `--help` shows; the flags are the tables its parser reads. */
+export const HELP_SPECS: Readonly<Record<CommandName, HelpSpec>> = {
+  serve: {
+    summary: 'timock serve: start the fake getappinfo server (the default command)',
+    usage: ['timock [serve] [options]'],
+    flags: SERVE_FLAGS,
+    examples: [
+      ['the public demo app on http://127.0.0.1:8080', 'timock'],
+      [
+        'any free port, another data seed and a frozen clock: the same figures on every run',
+        'timock --port 0 --seed 7 --now 2026-01-15T08:00:00+08:00',
+      ],
+      [
+        'your own apps, reachable from other hosts, the admin API behind a token',
+        'TIMOCK_ADMIN_TOKEN="$(openssl rand -hex 16)" timock --config apps.json --host 0.0.0.0',
+      ],
+      ['replay data recorded with timock record, fewer logs', 'timock --fixtures app.json --log-level warn'],
+    ],
+    notes: [
+      'Flags win over environment variables, which win over the config file.',
+      'See "Running several replicas" in the README for --redis.',
+      EXIT_CODES,
+    ],
+  },
+  usersig: {
+    summary: 'timock usersig: print a UserSig, signed with tls-sig-api-v2 (the output is only the UserSig)',
+    usage: ['timock usersig --sdkappid N --secret-key K --identifier ID [--expire SECONDS]'],
+    flags: USERSIG_FLAGS,
+    examples: [
+      ['a UserSig for the public demo app, valid 24 h', `timock usersig ${DEMO} --identifier administrator`],
+      [
+        'your app, the key from the environment, valid 10 minutes',
+        'TIMOCK_SECRET_KEY="$TIM_SECRET_KEY" timock usersig --sdkappid 1400123456 --identifier administrator --expire 600',
+      ],
+      ['into a shell variable, for curl', `SIG="$(timock usersig ${DEMO} --identifier administrator)"`],
+    ],
+    notes: [EXIT_CODES],
+  },
+  record: {
+    summary: "timock record: pull an app's last 30 days once (through @timock/client) into a fixture file",
+    usage: [
+      'timock record (--upstream URL | --region R) --sdkappid N --secret-key K [--identifier ID] --out FILE',
+    ],
+    flags: RECORD_FLAGS,
+    examples: [
+      [
+        'record the demo app from a fake running on this machine',
+        `timock record --upstream http://127.0.0.1:8080 ${DEMO} --out demo.json`,
+      ],
+      [
+        'record your real app in Singapore, the key from the environment',
+        'TIMOCK_SECRET_KEY="$TIM_SECRET_KEY" timock record --region singapore --sdkappid 1400123456 --out app.json',
+      ],
+      [
+        'another admin account, through a recording proxy on this machine',
+        'TIMOCK_SECRET_KEY="$KEY" timock record --upstream http://127.0.0.1:9000 --sdkappid 1400123456 --identifier ops --out app.json',
+      ],
+    ],
+    notes: [
+      'Serve a recording with timock --fixtures FILE.',
+      'Progress goes to standard error; the last line, to standard output, names the file.',
+      'Exit codes: 0 recorded, 2 bad usage, 1 the upstream refused or could not be reached.',
+    ],
+  },
+  openapi: {
+    summary: 'timock openapi: print the OpenAPI 3.1 document of getappinfo and the admin API (JSON)',
+    usage: ['timock openapi'],
+    flags: OPENAPI_FLAGS,
+    examples: [
+      ['write it to a file', 'timock openapi > getappinfo.openapi.json'],
+      ['list its paths', "timock openapi | jq '.paths | keys'"],
+    ],
+    notes: [EXIT_CODES],
+  },
+};
+
+/** The overview `timock --help` prints: every command, then the options of the default command. */
+const OVERVIEW: HelpSpec = {
+  ...HELP_SPECS.serve,
+  summary: 'timock: a fake of the Tencent Cloud IM REST API v4/openconfigsvr/getappinfo',
+  usage: [
+    'timock [serve] [options]   start the fake getappinfo server',
+    'timock usersig ...         print a UserSig',
+    "timock record ...          pull an app's data once into a fixture file",
+    'timock openapi             print the OpenAPI 3.1 document',
+    'timock help <command>      the options of one command (or timock <command> --help)',
+    'timock --version',
+  ],
+};
+
+/** The help text of one command, or the overview (`timock --help`) without one. */
+export function helpText(command?: CommandName, paint?: Paint): string {
+  return formatHelp(command === undefined ? OVERVIEW : HELP_SPECS[command], paint);
+}
+
+/** A flag's value, or its environment variable's when the flag is absent. */
+function flagReader<F extends Record<string, HelpFlag>>(
+  flags: F,
+  values: Readonly<Record<string, unknown>>,
+  env: Readonly<Record<string, string | undefined>>,
+) {
+  return (name: keyof F & string): string | undefined => {
+    const value = values[name];
+    if (typeof value === 'string') return value;
+    const variable = flags[name]!.env;
+    return variable === undefined ? undefined : env[variable];
+  };
+}
 
 function guard<T>(run: () => T): T {
   try {
@@ -316,30 +483,35 @@ export function configPermissionWarning(
   return `warning: config file ${path} holds secret keys and is readable by ${mode & 0o004 ? 'others' : 'its group'} (mode ${octal}); chmod 600 it`;
 }
 
-function parseServe(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
-  const { values } = guard(() => parseArgs({ args, options: SERVE_OPTIONS, strict: true }));
-  if (values.help) return { kind: 'help' };
+function parseServe(
+  args: string[],
+  env: Readonly<Record<string, string | undefined>>,
+  command?: 'serve',
+): Command {
+  const { values } = guard(() => parseArgs({ args, options: SERVE_FLAGS, strict: true }));
+  if (values.help) return { kind: 'help', ...(command ? { command } : {}) };
   if (values.version) return { kind: 'version' };
-  const host = values.host ?? env.TIMOCK_HOST ?? '127.0.0.1';
+  const get = flagReader(SERVE_FLAGS, values, env);
+  const host = get('host') ?? '127.0.0.1';
   if (host === '') throw new CliUsageError('--host must not be empty');
-  const port = integer('--port', values.port ?? env.TIMOCK_PORT ?? '8080', 0, 65535);
-  const seedText = values.seed ?? env.TIMOCK_SEED;
+  const port = integer('--port', get('port') ?? '8080', 0, 65535);
+  const seedText = get('seed');
   const seed = seedText === undefined ? undefined : integer('--seed', seedText, 0, 0xffffffff);
-  const nowText = values.now ?? env.TIMOCK_NOW;
+  const nowText = get('now');
   let now: number | undefined;
   if (nowText !== undefined) {
     now = /^\d{4}-\d{2}-\d{2}/.test(nowText) ? Date.parse(nowText) : Number.NaN;
     if (Number.isNaN(now)) throw new CliUsageError(`--now must be an ISO-8601 date-time, got "${nowText}"`);
   }
-  const configPath = values.config ?? env.TIMOCK_CONFIG;
+  const configPath = get('config');
   const file =
     configPath === undefined || configPath === ''
       ? undefined
       : readJsonFile(configPath, ConfigFileSchema, 'config file');
   const { fixtures: fixturePaths, ...config } = file ?? {};
-  const certPath = values.cert ?? env.TIMOCK_CERT;
-  const keyPath = values.key ?? env.TIMOCK_KEY;
-  const wantHttps = values.https === true || truthy(env.TIMOCK_HTTPS) || certPath !== undefined;
+  const certPath = get('cert');
+  const keyPath = get('key');
+  const wantHttps = values.https === true || truthy(env[SERVE_FLAGS.https.env]) || certPath !== undefined;
   let https: ServeCommand['https'];
   if (wantHttps) {
     if ((certPath === undefined) !== (keyPath === undefined)) {
@@ -362,28 +534,23 @@ function parseServe(args: string[], env: Readonly<Record<string, string | undefi
   } else if (keyPath !== undefined) {
     throw new CliUsageError('--key needs --cert (and --https)');
   }
-  const logLevel = values['log-level'] ?? env.TIMOCK_LOG_LEVEL ?? 'info';
+  const logLevel = get('log-level') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new CliUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
-  const redis = redisOptions(
-    values.redis ?? env.TIMOCK_REDIS_URL,
-    values['redis-prefix'] ?? env.TIMOCK_REDIS_PREFIX,
-    config,
-  );
-  const adminToken = values['admin-token'] ?? env.TIMOCK_ADMIN_TOKEN ?? config.adminToken;
+  const redis = redisOptions(get('redis'), get('redis-prefix'), config);
+  const adminToken = get('admin-token') ?? config.adminToken;
   if (adminToken !== undefined && !/^[\x21-\x7e]{8,256}$/.test(adminToken)) {
     throw new CliUsageError('--admin-token must be 8 to 256 printable ASCII characters without spaces');
   }
-  const admin = !(values['no-admin'] === true || truthy(env.TIMOCK_NO_ADMIN)) && config.admin !== false;
+  const admin =
+    !(values['no-admin'] === true || truthy(env[SERVE_FLAGS['no-admin'].env])) && config.admin !== false;
   if (!admin && values['admin-token'] !== undefined)
     throw new CliUsageError('--admin-token and --no-admin exclude each other');
-  const journalText = values['journal-size'] ?? env.TIMOCK_JOURNAL_SIZE;
+  const journalText = get('journal-size');
   const timeouts: ServeCommand['timeouts'] = {};
   for (const name of TIMEOUT_OPTIONS) {
-    const text =
-      values[kebab(name) as `${'headers' | 'request' | 'keep-alive' | 'connection'}-timeout`] ??
-      env[envName(name)];
+    const text = get(kebab(name) as `${'headers' | 'request' | 'keep-alive' | 'connection'}-timeout`);
     if (text !== undefined)
       timeouts[name] = integer(`--${kebab(name)}`, text, name === 'connectionTimeout' ? 0 : 1, 86_400_000);
   }
@@ -413,9 +580,9 @@ export function adminLoopbackOnly(cmd: ServeCommand): boolean {
 }
 
 function parseRecord(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
-  const { values } = guard(() => parseArgs({ args, options: RECORD_OPTIONS, strict: true }));
-  if (values.help) return { kind: 'help' };
-  const secretKey = values['secret-key'] ?? env.TIMOCK_SECRET_KEY;
+  const { values } = guard(() => parseArgs({ args, options: RECORD_FLAGS, strict: true }));
+  if (values.help) return { kind: 'help', command: 'record' };
+  const secretKey = flagReader(RECORD_FLAGS, values, env)('secret-key');
   if ((values.upstream === undefined) === (values.region === undefined)) {
     throw new CliUsageError('record needs exactly one of --upstream URL and --region R');
   }
@@ -450,9 +617,9 @@ function parseRecord(args: string[], env: Readonly<Record<string, string | undef
 }
 
 function parseUserSig(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
-  const { values } = guard(() => parseArgs({ args, options: USERSIG_OPTIONS, strict: true }));
-  if (values.help) return { kind: 'help' };
-  const secretKey = values['secret-key'] ?? env.TIMOCK_SECRET_KEY;
+  const { values } = guard(() => parseArgs({ args, options: USERSIG_FLAGS, strict: true }));
+  if (values.help) return { kind: 'help', command: 'usersig' };
+  const secretKey = flagReader(USERSIG_FLAGS, values, env)('secret-key');
   if (values.sdkappid === undefined) throw new CliUsageError('usersig needs --sdkappid');
   if (secretKey === undefined || secretKey === '') throw new CliUsageError('usersig needs --secret-key');
   if (values.identifier === undefined || values.identifier === '') {
@@ -481,10 +648,18 @@ export function parseCommand(
   if (first === 'usersig') return parseUserSig(rest, env);
   if (first === 'record') return parseRecord(rest, env);
   if (first === 'openapi') {
-    guard(() => parseArgs({ args: rest, options: {}, strict: true }));
-    return { kind: 'openapi' };
+    const { values } = guard(() => parseArgs({ args: rest, options: OPENAPI_FLAGS, strict: true }));
+    return values.help ? { kind: 'help', command: 'openapi' } : { kind: 'openapi' };
   }
-  if (first === 'serve') return parseServe(rest, env);
+  if (first === 'serve') return parseServe(rest, env, 'serve');
+  if (first === 'help') {
+    const [command, ...extra] = rest;
+    if (command === undefined) return { kind: 'help' };
+    if (!(COMMANDS as readonly string[]).includes(command) || extra.length > 0) {
+      throw new CliUsageError(`help takes one of ${COMMANDS.join(', ')}, got "${rest.join(' ')}"`);
+    }
+    return { kind: 'help', command: command as CommandName };
+  }
   if (first !== undefined && !first.startsWith('-')) {
     throw new CliUsageError(`unknown command "${first}" (see timock --help)`);
   }

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { signedQuery } from '../../test/support.js';
 import { DEMO_APP } from '../options.js';
 import { type StartedServer, startServer } from '../server.js';
+import { stripStyles } from '../terminal.js';
 import { type CliResult, main } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'timock-record-'));
@@ -25,10 +26,15 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.close()));
 });
 
-async function cli(argv: string[], env: Record<string, string> = {}) {
+async function cli(argv: string[], env: Record<string, string> = {}, isTty = false) {
   const out: string[] = [];
   const err: string[] = [];
-  const result: CliResult = await main(argv, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const result: CliResult = await main(argv, env, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    outIsTty: isTty,
+    errIsTty: isTty,
+  });
   if ('server' in result) running.push(result.server);
   return { result, out, err };
 }
@@ -66,6 +72,20 @@ describe('record and replay', { timeout: 20_000 }, () => {
     const recorded = await cli(recordArgs(upstream.url, file));
     expect(recorded.result).toEqual({ exitCode: 0 });
     expect(recorded.out).toEqual([`recorded 30 days of app 1400000042 from ${upstream.url} to ${file}`]);
+    // Progress on stderr, one plain line per step; never the key.
+    expect(recorded.err).toEqual([
+      `timock: requesting every field of app 1400000042's last 30 days from ${upstream.url} ...`,
+      expect.stringMatching(
+        /^timock: checking the answer \(\d{4,} bytes\) against the getappinfo schema \.\.\.$/,
+      ),
+      `timock: writing 30 days to ${file} ...`,
+    ]);
+    expect(recorded.err.join('\n')).not.toContain(UPSTREAM_APP.secretKey);
+    // On a terminal the same lines, coloured: progress dim, the result green.
+    const onTty = await cli(recordArgs(upstream.url, join(dir, 'recorded-tty.json')), {}, true);
+    expect(onTty.err[0]).toBe(`\u001b[2m${recorded.err[0]}\u001b[22m`);
+    expect(onTty.out[0]).toBe(`\u001b[32m${stripStyles(onTty.out[0]!)}\u001b[39m`);
+    expect(onTty.out[0]).toMatch(/recorded 30 days of app 1400000042 .*recorded-tty\.json/);
 
     const text = readFileSync(file, 'utf8');
     for (const secret of [UPSTREAM_APP.secretKey, 'usersig', 'TLS.sig']) expect(text).not.toContain(secret);
@@ -131,15 +151,16 @@ describe('record and replay', { timeout: 20_000 }, () => {
     const refused = await cli(recordArgs(upstream.url, join(dir, 'never.json'), 'another-key'));
     expect(refused.result).toEqual({ exitCode: 1 });
     expect(refused.err).toEqual([
+      `timock: requesting every field of app 1400000042's last 30 days from ${upstream.url} ...`,
       `timock: cannot record from ${upstream.url}: it answered ErrorCode 70009 (UserSig verification failed)`,
     ]);
-    expect(refused.err[0]).not.toContain('another-key');
+    expect(refused.err.join('\n')).not.toContain('another-key');
     const closed = await startServer();
     await closed.close();
     const unreachable = await cli(recordArgs(closed.url, join(dir, 'never.json')));
     expect(unreachable.result).toEqual({ exitCode: 1 });
-    expect(unreachable.err).toHaveLength(1);
-    expect(unreachable.err[0]).toMatch(/^timock: cannot record from http:\/\/127\.0\.0\.1:\d+: /);
+    expect(unreachable.err).toHaveLength(2);
+    expect(unreachable.err[1]).toMatch(/^timock: cannot record from http:\/\/127\.0\.0\.1:\d+: /);
   });
 });
 

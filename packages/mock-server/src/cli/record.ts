@@ -15,10 +15,14 @@ export class CliFailure extends Error {
  * a fixture (the days as the upstream sent them, in its key order, its app name and company, where and
  * when it was recorded). The fixture never holds the key or a UserSig.
  *
+ * @param progress - told each step as it starts (`requesting ...`, `checking ...`, `writing ...`)
  * @returns the line to print
  * @throws {@link CliFailure} when the upstream cannot be reached or does not answer a success
  */
-export async function record(cmd: RecordCommand): Promise<string> {
+export async function record(
+  cmd: RecordCommand,
+  progress: (step: string) => void = () => {},
+): Promise<string> {
   const client = createClient({
     sdkappid: cmd.sdkappid,
     secretKey: cmd.secretKey,
@@ -27,6 +31,7 @@ export async function record(cmd: RecordCommand): Promise<string> {
   });
   const source = 'baseUrl' in cmd.upstream ? cmd.upstream.baseUrl : cmd.upstream.region;
   let answer: Awaited<ReturnType<typeof client.raw>>;
+  progress(`requesting every field of app ${cmd.sdkappid}'s last 30 days from ${source} ...`);
   try {
     answer = await client.raw({});
   } catch (error) {
@@ -45,6 +50,7 @@ export async function record(cmd: RecordCommand): Promise<string> {
       `cannot record from ${source}: it answered ErrorCode ${String(envelope?.ErrorCode)}${info}`,
     );
   }
+  progress(`checking the answer (${answer.text.length} bytes) against the getappinfo schema ...`);
   const checked = SuccessEnvelopeSchema.safeParse(envelope);
   if (!checked.success)
     throw new CliFailure(`cannot record from ${source}: the answer is not a getappinfo success`);
@@ -61,6 +67,7 @@ export async function record(cmd: RecordCommand): Promise<string> {
     source,
     days,
   });
+  progress(`writing ${days.length} days to ${cmd.out} ...`);
   writeFileSync(cmd.out, `${JSON.stringify({ ...fixture, days }, null, 2)}\n`);
   return `recorded ${days.length} days of app ${cmd.sdkappid} from ${source} to ${cmd.out}`;
 }

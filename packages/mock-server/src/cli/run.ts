@@ -3,13 +3,14 @@ import pkg from '../../package.json' with { type: 'json' };
 import { DEMO_APP, type ServerOptions } from '../options.js';
 import { redactRedisUrl } from '../redis-store.js';
 import { type StartedServer, startServer } from '../server.js';
+import { colorEnabled, type Paint, painter } from '../terminal.js';
 import { signUserSig } from '../usersig.js';
 import {
   adminLoopbackOnly,
   CliUsageError,
   type Command,
   configPermissionWarning,
-  HELP,
+  helpText,
   parseCommand,
   type ServeCommand,
 } from './args.js';
@@ -19,7 +20,19 @@ import { CliFailure, record } from './record.js';
 export interface CliOutput {
   out(line: string): void;
   err(line: string): void;
+  /** True when `out` is a terminal: human output is coloured (see {@link colorEnabled}). */
+  readonly outIsTty?: boolean;
+  /** True when `err` is a terminal: error lines are coloured. */
+  readonly errIsTty?: boolean;
 }
+
+/** How each stream of a {@link CliOutput} is coloured. */
+export interface CliPaints {
+  out: Paint;
+  err: Paint;
+}
+
+const PLAIN: CliPaints = { out: painter(false), err: painter(false) };
 
 /** What a CLI run ends with: an exit code now, or a running server (the caller handles signals). */
 export type CliResult = { exitCode: number } | { server: StartedServer };
@@ -53,12 +66,19 @@ async function selfSignedCertificate(): Promise<{ key: string; cert: string }> {
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
- * The start-up text: URL, apps (keys hidden except the public demo key) and a ready-to-paste curl. The
- * curl carries a UserSig only when it is signed with the public demo key; for an app with its own key
- * it shows how to sign one (a UserSig is a credential: it is never printed for a private key).
+ * The start-up text: URL, apps (keys hidden except the public demo key) and a ready-to-paste curl,
+ * coloured by `paint` (plain by default). The curl carries a UserSig only when it is signed with the
+ * public demo key; for an app with its own key it shows how to sign one (a UserSig is a credential:
+ * it is never printed for a private key).
  */
-export function banner(cmd: ServeCommand, url: string, apps: ServerOptions['apps'], nowMs: number): string[] {
-  const lines = [`timock ${packageVersion()} serving getappinfo at ${url}`];
+export function banner(
+  cmd: ServeCommand,
+  url: string,
+  apps: ServerOptions['apps'],
+  nowMs: number,
+  paint: Paint = PLAIN.out,
+): string[] {
+  const lines = [`timock ${packageVersion()} serving getappinfo at ${paint('cyan', paint('bold', url))}`];
   if (cmd.now !== undefined) lines.push(`clock frozen at ${new Date(cmd.now).toISOString()}`);
   const redis = cmd.redis ?? cmd.config?.redis;
   if (redis !== undefined) {
@@ -66,14 +86,14 @@ export function banner(cmd: ServeCommand, url: string, apps: ServerOptions['apps
     lines.push(`state shared in redis at ${redactRedisUrl(url)} (key prefix "${keyPrefix}")`);
   }
   const list = apps ?? [DEMO_APP];
-  lines.push(`apps (${list.length}):`);
+  lines.push(paint('bold', `apps (${list.length}):`));
   for (const app of list) {
     const isDemo = app.sdkappid === DEMO_APP.sdkappid && app.secretKey === DEMO_APP.secretKey;
     const name = [app.appName, app.company && `(${app.company})`].filter(Boolean).join(' ');
     lines.push(
       `  ${app.sdkappid}${name ? ` ${name}` : ''}; admins: ${app.admins.join(', ')}; ` +
         `limit ${app.rateLimitPerSecond ?? 200}/s` +
-        (isDemo ? `; secret key (public demo key): ${app.secretKey}` : ''),
+        (isDemo ? `; secret key (public demo key): ${paint('yellow', app.secretKey)}` : ''),
     );
   }
   for (const { path, fixture } of cmd.fixtures) {
@@ -90,7 +110,7 @@ export function banner(cmd: ServeCommand, url: string, apps: ServerOptions['apps
       : adminLoopbackOnly(cmd)
         ? 'loopback callers only: set --admin-token to steer it from elsewhere'
         : 'loopback callers only';
-    lines.push(`admin API: ${url}${ADMIN_PREFIX} (${who})`);
+    lines.push(`admin API: ${paint('cyan', `${url}${ADMIN_PREFIX}`)} (${who})`);
   }
   const target = list.find((a) => a.secretKey === DEMO_APP.secretKey) ?? list[0];
   if (target) {
@@ -111,13 +131,16 @@ export function banner(cmd: ServeCommand, url: string, apps: ServerOptions['apps
       contenttype: 'json',
     });
     const curl = (address: string) =>
-      `  curl -sS${cmd.https ? ' -k' : ''} -X POST ${address} -H 'Content-Type: application/json' -d '{}'`;
+      `  ${paint(
+        'green',
+        `curl -sS${cmd.https ? ' -k' : ''} -X POST ${address} -H 'Content-Type: application/json' -d '{}'`,
+      )}`;
     const address = `${url}/${GETAPPINFO_PATH}?${query}`;
     if (demoKey) {
-      lines.push('try it (UserSig valid for 24 h):', curl(shellQuote(address)));
+      lines.push(paint('bold', 'try it (UserSig valid for 24 h):'), curl(shellQuote(address)));
     } else {
       lines.push(
-        'try it (sign a UserSig with the app key; no UserSig of a private key is printed):',
+        paint('bold', 'try it (sign a UserSig with the app key; no UserSig of a private key is printed):'),
         `  USERSIG=$(TIMOCK_SECRET_KEY=... timock usersig --sdkappid ${target.sdkappid} --identifier ${shellQuote(identifier)})`,
         curl(`"${address.replace('usersig=USERSIG', 'usersig=$USERSIG')}"`),
       );
@@ -126,7 +149,7 @@ export function banner(cmd: ServeCommand, url: string, apps: ServerOptions['apps
   return lines;
 }
 
-async function serve(cmd: ServeCommand, output: CliOutput): Promise<CliResult> {
+async function serve(cmd: ServeCommand, output: CliOutput, paints: CliPaints): Promise<CliResult> {
   const apps = cmd.config?.apps;
   const options: ServerOptions = {
     ...cmd.config,
@@ -142,7 +165,7 @@ async function serve(cmd: ServeCommand, output: CliOutput): Promise<CliResult> {
   };
   if (cmd.configPath !== undefined && cmd.config !== undefined) {
     const warning = configPermissionWarning(cmd.configPath, cmd.config);
-    if (warning) output.err(`timock: ${warning}`);
+    if (warning) output.err(paints.err('yellow', `timock: ${warning}`));
   }
   if (cmd.https === 'self-signed') options.https = await selfSignedCertificate();
   else if (cmd.https) options.https = cmd.https;
@@ -163,7 +186,7 @@ async function serve(cmd: ServeCommand, output: CliOutput): Promise<CliResult> {
     throw error;
   }
   try {
-    for (const line of banner(cmd, server.url, apps, cmd.now ?? Date.now())) output.out(line);
+    for (const line of banner(cmd, server.url, apps, cmd.now ?? Date.now(), paints.out)) output.out(line);
   } catch (error) {
     await server.close();
     throw error;
@@ -171,11 +194,14 @@ async function serve(cmd: ServeCommand, output: CliOutput): Promise<CliResult> {
   return { server };
 }
 
-/** Runs one command. Usage and configuration problems surface as {@link CliUsageError}. */
-export async function runCommand(cmd: Command, output: CliOutput): Promise<CliResult> {
+/**
+ * Runs one command; human output is coloured by `paints` (plain by default), machine output (`usersig`,
+ * `openapi`) never. Usage and configuration problems surface as {@link CliUsageError}.
+ */
+export async function runCommand(cmd: Command, output: CliOutput, paints = PLAIN): Promise<CliResult> {
   switch (cmd.kind) {
     case 'help':
-      output.out(HELP);
+      output.out(helpText(cmd.command, paints.out).trimEnd());
       return { exitCode: 0 };
     case 'version':
       output.out(packageVersion());
@@ -194,9 +220,11 @@ export async function runCommand(cmd: Command, output: CliOutput): Promise<CliRe
       );
       return { exitCode: 0 };
     case 'serve':
-      return serve(cmd, output);
+      return serve(cmd, output, paints);
     case 'record':
-      output.out(await record(cmd));
+      output.out(
+        paints.out('green', await record(cmd, (line) => output.err(paints.err('dim', `timock: ${line}`)))),
+      );
       return { exitCode: 0 };
   }
 }
@@ -204,26 +232,27 @@ export async function runCommand(cmd: Command, output: CliOutput): Promise<CliRe
 /**
  * The whole CLI except the process glue: parses, runs, and turns every failure into one stderr line
  * (exit 2 for usage and configuration problems, 1 for a failed recording or anything unexpected), never
- * a stack trace.
+ * a stack trace. Colour follows each stream's TTY flag and `NO_COLOR`/`FORCE_COLOR` in `env`.
  */
 export async function main(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   output: CliOutput,
 ): Promise<CliResult> {
+  const paints: CliPaints = {
+    out: painter(colorEnabled(output.outIsTty, env)),
+    err: painter(colorEnabled(output.errIsTty, env)),
+  };
+  const fail = (text: string, exitCode: number) => {
+    output.err(paints.err('red', `timock: ${text}`));
+    return { exitCode };
+  };
   try {
-    return await runCommand(parseCommand(argv, env), output);
+    return await runCommand(parseCommand(argv, env), output, paints);
   } catch (error) {
-    if (error instanceof CliUsageError) {
-      output.err(`timock: ${error.message.replace(/\s*\n\s*/g, ' ')}`);
-      return { exitCode: 2 };
-    }
-    if (error instanceof CliFailure) {
-      output.err(`timock: ${error.message.replace(/\s*\n\s*/g, ' ')}`);
-      return { exitCode: 1 };
-    }
+    if (error instanceof CliUsageError) return fail(error.message.replace(/\s*\n\s*/g, ' '), 2);
+    if (error instanceof CliFailure) return fail(error.message.replace(/\s*\n\s*/g, ' '), 1);
     const message = error instanceof Error ? error.message : String(error);
-    output.err(`timock: unexpected error: ${message.split('\n')[0]}`);
-    return { exitCode: 1 };
+    return fail(`unexpected error: ${message.split('\n')[0]}`, 1);
   }
 }
