@@ -50,7 +50,7 @@ function errorSerializer(error: unknown): unknown {
 export function jsonErrorReason(error: unknown): string {
   const message = error instanceof Error ? error.message : '';
   if (message.startsWith('Unexpected token')) return 'unexpected token';
-  return /^[\w ,'{}:[\]-]+$/.test(message) ? message : 'not valid JSON';
+  return /^[\w ,'{}:[\]()-]+$/.test(message) ? message : 'not valid JSON';
 }
 
 /** Object paths that pino censors in every log line. */

@@ -46,6 +46,8 @@ describe.skipIf(!haveBrowser)('the /docs page in Chromium', () => {
     const operation = page.locator('.opblock-post', { hasText: '/v4/openconfigsvr/getappinfo' });
     await operation.locator('.opblock-summary').click();
 
+    // Wait until the operation has expanded before counting its parameters.
+    await operation.locator('.parameters .parameter__name').first().waitFor({ timeout: 20_000 });
     for (const name of ['sdkappid', 'identifier', 'usersig', 'random', 'contenttype']) {
       await expect(
         operation.locator('.parameters .parameter__name', { hasText: name }).count(),
