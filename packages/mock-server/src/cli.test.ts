@@ -325,7 +325,7 @@ describe('colour', { timeout: 20_000 }, () => {
     expect(runs[0]).toBe("timock: Unknown option '--prot' (see timock --help)\n");
     expect(runs[1]).toBe(`\u001b[31m${runs[0]!.trimEnd()}\u001b[39m\n`);
     // Node 22 and later add a warning of their own when both variables are set; our line stays plain.
-    expect(runs[2]!.split('\n')[0]).toBe(runs[0]!.trimEnd());
+    expect(runs[2]!.split('\n')).toContain(runs[0]!.trimEnd());
     expect(runs[2]).not.toContain('\u001b[');
   });
 });
