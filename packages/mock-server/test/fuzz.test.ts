@@ -11,25 +11,12 @@ import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_APP } from '../src/options.js';
 import { buildServer, startServer } from '../src/server.js';
-import { signUserSig } from '../src/usersig.js';
-import { expectEnvelope } from './support.js';
+import { expectEnvelope, signedQuery } from './support.js';
 
 const T = Date.parse('2025-03-10T04:00:00Z');
 const ROUTE = `/${GETAPPINFO_PATH}`;
 const BODY_LIMIT = 65536;
-const GOOD = signUserSig({
-  sdkappid: DEMO_APP.sdkappid,
-  secretKey: DEMO_APP.secretKey,
-  identifier: 'administrator',
-  nowSeconds: T / 1000 - 60,
-});
-const VALID_QUERY = {
-  sdkappid: String(DEMO_APP.sdkappid),
-  identifier: 'administrator',
-  usersig: GOOD,
-  random: '12345',
-  contenttype: 'json',
-};
+const VALID_QUERY = signedQuery(DEMO_APP, T - 60_000);
 
 // The rate limit is out of the way here (it has its own tests); everything else is the default.
 const server = buildServer({ apps: [{ ...DEMO_APP, rateLimitPerSecond: 1_000_000 }], now: () => T });

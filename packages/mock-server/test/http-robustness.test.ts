@@ -10,24 +10,12 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_APP } from '../src/options.js';
 import { buildServer, type StartedServer, startServer } from '../src/server.js';
-import { signUserSig } from '../src/usersig.js';
-import { expectEnvelope, parseRawAnswer, rawExchange } from './support.js';
+import { expectEnvelope, parseRawAnswer, rawExchange, signedQuery } from './support.js';
 
 const T = Date.parse('2025-03-10T04:00:00Z');
 const ROUTE = `/${GETAPPINFO_PATH}`;
-const GOOD = signUserSig({
-  sdkappid: DEMO_APP.sdkappid,
-  secretKey: DEMO_APP.secretKey,
-  identifier: 'administrator',
-  nowSeconds: T / 1000 - 60,
-});
-const QUERY = new URLSearchParams({
-  sdkappid: String(DEMO_APP.sdkappid),
-  identifier: 'administrator',
-  usersig: GOOD,
-  random: '1',
-  contenttype: 'json',
-}).toString();
+const VALID_QUERY = signedQuery(DEMO_APP, T - 60_000);
+const QUERY = new URLSearchParams(VALID_QUERY).toString();
 const TIMEOUTS = {
   headersTimeout: 300,
   requestTimeout: 600,
@@ -213,7 +201,7 @@ describe('crash safety', { timeout: 30_000 }, () => {
         expect.any(String),
       ]);
       const logged = JSON.stringify(lines);
-      expect(logged).not.toContain(GOOD);
+      expect(logged).not.toContain(VALID_QUERY.usersig);
       expect(logged).not.toContain(DEMO_APP.secretKey);
     } finally {
       await dispatcher.close();

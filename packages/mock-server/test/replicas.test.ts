@@ -6,9 +6,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_APP } from '../src/options.js';
 import { type StartedServer, startServer } from '../src/server.js';
-import { signUserSig } from '../src/usersig.js';
 import { findRedisServer, NO_REDIS_SERVER, type RedisServer, startRedisServer } from './redis-server.js';
-import { httpTransport, type TestResponse, type Transport } from './support.js';
+import { httpTransport, signedQuery, type TestResponse, type Transport } from './support.js';
 
 const BIN = findRedisServer();
 if (BIN === undefined) console.warn(NO_REDIS_SERVER);
@@ -16,19 +15,7 @@ if (BIN === undefined) console.warn(NO_REDIS_SERVER);
 const T = Date.parse('2025-03-10T04:00:00Z');
 const LIMIT = 40;
 const APP = { ...DEMO_APP, rateLimitPerSecond: LIMIT };
-const USERSIG = signUserSig({
-  sdkappid: APP.sdkappid,
-  secretKey: APP.secretKey,
-  identifier: 'administrator',
-  nowSeconds: T / 1000 - 60,
-});
-const QUERY = {
-  sdkappid: String(APP.sdkappid),
-  identifier: 'administrator',
-  usersig: USERSIG,
-  random: '99',
-  contenttype: 'json',
-};
+const QUERY = signedQuery(APP, T - 60_000);
 const call = (send: Transport, body = '{}') => send({ query: QUERY, body });
 const codes = (answers: TestResponse[]) => answers.map((a) => a.json.ErrorCode as number);
 
@@ -155,8 +142,8 @@ describe.skipIf(BIN === undefined)('three replicas sharing a real redis-server',
       const text = dump.join('\n');
       expect(text).toContain('70169'); // the dump does hold the shared state
       expect(text).not.toContain(APP.secretKey);
-      expect(text).not.toContain(USERSIG);
-      expect(text).not.toContain(encodeURIComponent(USERSIG));
+      expect(text).not.toContain(QUERY.usersig);
+      expect(text).not.toContain(encodeURIComponent(QUERY.usersig));
     } finally {
       client.disconnect();
     }
@@ -195,7 +182,7 @@ describe.skipIf(BIN === undefined)('three replicas sharing a real redis-server',
         ]);
       }
     });
-    expect(JSON.stringify((await admin[2]!('GET', '/requests')).json)).not.toContain(USERSIG);
+    expect(JSON.stringify((await admin[2]!('GET', '/requests')).json)).not.toContain(QUERY.usersig);
   });
 
   it('shares the clock and the day overrides: every replica answers the same new bytes', async () => {

@@ -98,7 +98,7 @@ export function signedQuery(
   app: { sdkappid: number; secretKey: string },
   atMs: number,
   options: { identifier?: string; expireSeconds?: number } = {},
-): Record<string, string> {
+): Record<'sdkappid' | 'identifier' | 'usersig' | 'random' | 'contenttype', string> {
   const identifier = options.identifier ?? 'administrator';
   return {
     sdkappid: String(app.sdkappid),
