@@ -46,11 +46,28 @@ describe('successBody', () => {
 
 describe('failureBody', () => {
   it('answers from the catalogue with the FAIL envelope', () => {
-    expect(JSON.parse(failureBody(70001).toString())).toEqual({
+    const text = failureBody(70009).toString();
+    expect(JSON.parse(text)).toEqual({
       ActionStatus: 'FAIL',
-      ErrorCode: 70001,
-      ErrorInfo: ERROR_CODES[70001].info,
-      ErrorDisplay: '',
+      ErrorCode: 70009,
+      ErrorInfo: ERROR_CODES[70009].info,
     });
+    // The gateway's keys in the gateway's order, nothing else.
+    expect(
+      text.startsWith('{"ActionStatus":"FAIL","ErrorCode":70009,"ErrorInfo":"UserSig verification Failed.'),
+    ).toBe(true);
+  });
+  it("fills in 70014's two SDKAppIDs per call, and 0 for a value not known", () => {
+    expect(
+      JSON.parse(failureBody(70014, { sdkappid: '1400000001', usersigSdkappid: 1400000000 }).toString()),
+    ).toEqual({
+      ActionStatus: 'FAIL',
+      ErrorCode: 70014,
+      ErrorInfo:
+        'The requested SDKAppID(1400000001) does not match the Usersig(1400000000). You can run a self-checking with the assistant tool on the console.',
+    });
+    expect(JSON.parse(failureBody(70014).toString()).ErrorInfo).toMatch(
+      /^The requested SDKAppID\(0\) does not match the Usersig\(0\)/,
+    );
   });
 });

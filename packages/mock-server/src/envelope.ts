@@ -1,4 +1,13 @@
-import { ERROR_CODE_LIST, ERROR_CODES, type ErrorCode, FIELD_NAMES, type FieldName } from '@timock/schema';
+import {
+  ERROR_CODE_LIST,
+  type ErrorCode,
+  type ErrorInfoValues,
+  errorInfoText,
+  FIELD_NAMES,
+  type Fidelity,
+  type FieldName,
+  hasErrorInfoValues,
+} from '@timock/schema';
 
 /** A bit mask over `FIELD_NAMES` (bit i = field i); {@link ALL_FIELDS} selects every field. */
 export type FieldMask = number;
@@ -24,8 +33,23 @@ const DAY_KEYS: readonly { name: FieldName | 'Date'; bit: number }[] = [...FIELD
   .sort()
   .map((name) => ({ name, bit: name === 'Date' ? 0 : (bitOf.get(name) ?? 0) }));
 
-/** The success answer for some days narrowed to `mask`, serialised once: `{"ErrorCode":0,"ErrorInfo":"OK","Result":[...]}`. */
-export function successBody(days: readonly Readonly<Record<string, string>>[], mask: FieldMask): Buffer {
+/**
+ * How a success answer starts, up to the opening of `Result`: `{"ErrorCode":0,"ErrorInfo":"OK","Result":[`
+ * as the vendor's page shows it, with `"ActionStatus":"OK"` first when `fidelity.successActionStatus`.
+ */
+export function successHead(fidelity: Pick<Fidelity, 'successActionStatus'>): string {
+  return `{${fidelity.successActionStatus ? '"ActionStatus":"OK",' : ''}"ErrorCode":0,"ErrorInfo":"OK","Result":[`;
+}
+
+/** The page's success head ({@link successHead} without `ActionStatus`). */
+export const DOCUMENTED_SUCCESS_HEAD = successHead({ successActionStatus: false });
+
+/** The success answer for some days narrowed to `mask`, serialised once: `<head>...]}` (see {@link successHead}). */
+export function successBody(
+  days: readonly Readonly<Record<string, string>>[],
+  mask: FieldMask,
+  head = DOCUMENTED_SUCCESS_HEAD,
+): Buffer {
   const parts: string[] = [];
   for (const day of days) {
     const fields: string[] = [];
@@ -36,28 +60,30 @@ export function successBody(days: readonly Readonly<Record<string, string>>[], m
     }
     parts.push(`{${fields.join(',')}}`);
   }
-  return Buffer.from(`{"ErrorCode":0,"ErrorInfo":"OK","Result":[${parts.join(',')}]}`);
+  return Buffer.from(`${head}${parts.join(',')}]}`);
 }
 
-/** Every failure answer of the catalogue, serialised once at load (constant, never mutated). */
+/** A success answer with `"RequestId":"<id>"` added as its last key (`fidelity.successRequestId`). */
+export function withRequestId(body: Buffer, requestId: string): Buffer {
+  return Buffer.concat([body.subarray(0, body.length - 1), Buffer.from(`,"RequestId":"${requestId}"}`)]);
+}
+
+/** The failure answer as the gateway writes it: `{"ActionStatus":"FAIL","ErrorCode":n,"ErrorInfo":"..."}`. */
+const encodeFailure = (code: ErrorCode, values?: ErrorInfoValues): Buffer =>
+  Buffer.from(
+    JSON.stringify({ ActionStatus: 'FAIL', ErrorCode: code, ErrorInfo: errorInfoText(code, values) }),
+  );
+
+/** The failure answers whose text names no value, serialised once at load (constant, never mutated). */
 const FAILURE_BODIES: ReadonlyMap<number, Buffer> = new Map(
-  ERROR_CODE_LIST.map((code) => [
-    code,
-    Buffer.from(
-      JSON.stringify({
-        ActionStatus: 'FAIL',
-        ErrorCode: code,
-        ErrorInfo: ERROR_CODES[code].info,
-        ErrorDisplay: '',
-      }),
-    ),
-  ]),
+  ERROR_CODE_LIST.filter((code) => !hasErrorInfoValues(code)).map((code) => [code, encodeFailure(code)]),
 );
 
 /**
- * The failure answer for a catalogue code:
- * `{"ActionStatus":"FAIL","ErrorCode":n,"ErrorInfo":"<catalogue info>","ErrorDisplay":""}`.
+ * The failure answer for a catalogue code, exactly the keys every real gateway failure has, in their
+ * order: `{"ActionStatus":"FAIL","ErrorCode":n,"ErrorInfo":"<the catalogue's text>"}`. A text that names
+ * values (70014's two SDKAppIDs) is filled in from `values`.
  */
-export function failureBody(code: ErrorCode): Buffer {
-  return FAILURE_BODIES.get(code)!;
+export function failureBody(code: ErrorCode, values?: ErrorInfoValues): Buffer {
+  return FAILURE_BODIES.get(code) ?? encodeFailure(code, values);
 }

@@ -1,4 +1,4 @@
-import { AppConfigSchema, FixtureSchema } from '@timock/schema';
+import { AppConfigSchema, FidelitySchema, FixtureSchema } from '@timock/schema';
 import { z } from 'zod';
 import { MAX_JOURNAL_SIZE } from './admin/journal.js';
 
@@ -168,6 +168,10 @@ export const ServerOptionsSchema = z.strictObject({
       description:
         'share state with other replicas in Redis: a URL, or the object below (see [Running several replicas](#running-several-replicas))',
     }),
+  fidelity: FidelitySchema.prefault({}).meta({
+    description:
+      'behaviours where the real service is unknown or has changed: a `profile` (`evidence`, the default, or `strict`) and any settings that differ (see [Fidelity settings](#fidelity-settings))',
+  }),
   headersTimeout: z.number().int().positive().max(MAX_TIMEOUT_MS).default(10_000).meta({
     description:
       'ms for a client to send the request line and headers, then 60008 and the connection is closed; at most `requestTimeout`',

@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(() => mock.close());
 
 const SCENARIOS: Record<OwnErrorCode, Scenario> = {
-  60002: { method: 'GET', query: good() },
+  60002: { query: { ...good(), contenttype: 'xml' }, body: '{}' },
   60007: async () => {
     const send = injectTransport(mock.server);
     const query = signedQuery({ ...OTHER }, T, { identifier: 'ops' });

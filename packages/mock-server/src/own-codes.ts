@@ -8,10 +8,10 @@ import type { ErrorCode } from '@timock/schema';
  */
 export const OWN_ERROR_CODES = {
   60002:
-    'method other than `POST`; `contenttype` not `json`; `random` missing or not a uint32; malformed HTTP that Node refuses',
+    '`contenttype` not `json`; `random` not a uint32 (or missing, with `fidelity.requireRandom`); a method other than `POST`, first, with `fidelity.methodCheck: first`; malformed HTTP that Node refuses',
   60007: "more calls than the app's `rateLimitPerSecond` within the last second",
   60008:
-    'the request line and headers, or the whole request, not received within `headersTimeout` / `requestTimeout`',
+    'a method other than `POST` that passed every other check (`fidelity.methodCheck: last`, the default); the request line and headers, or the whole request, not received within `headersTimeout` / `requestTimeout`',
   60009: 'a path other than `/v4/openconfigsvr/getappinfo` (also the admin paths with `admin: false`)',
   60010: 'the identifier is not an admin of the app',
   60012: '`sdkappid` missing or empty',
@@ -24,7 +24,7 @@ export const OWN_ERROR_CODES = {
   70020: '`sdkappid` not a positive integer, or no such app',
   70500: 'Redis unreachable (with `redis`), or an exception inside the server',
   130001:
-    'body empty, not JSON, not an object, `RequestField` not an array of strings, or larger than `bodyLimit`',
+    'body empty, not JSON, not an object (`[]` is every field unless `fidelity.arrayBody: refuse`), `RequestField` not an array of strings (`null` is every field unless `fidelity.nullRequestField: refuse`), or larger than `bodyLimit`',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 
 /** A code of {@link OWN_ERROR_CODES}. */

@@ -1,6 +1,6 @@
-import type { Day } from '@timock/schema';
+import type { Day, Fidelity } from '@timock/schema';
 import { AppDataset } from './dataset.js';
-import { ALL_FIELDS, type FieldMask, successBody } from './envelope.js';
+import { ALL_FIELDS, type FieldMask, successBody, successHead } from './envelope.js';
 import { LruCache } from './lru.js';
 import type { ResolvedAppConfig } from './options.js';
 import { MemoryStore, type RateLimiter, type StateStore } from './store.js';
@@ -12,8 +12,10 @@ const answerKey = (today: number, mask: FieldMask): number => today * (ALL_FIELD
 /** Longer UserSigs are inspected every time, so that distinct long junk cannot fill the cache. */
 export const MAX_CACHED_USERSIG_LENGTH = 1024;
 
-/** Cache sizes for each app's state. */
+/** Cache sizes for each app's state, and how its success answers start. */
 export interface AppStateLimits {
+  /** `successActionStatus` decides the head of every success answer ({@link successHead}). */
+  fidelity: Pick<Fidelity, 'successActionStatus'>;
   /** Verified-UserSig inspections kept per app. */
   sigCacheSize: number;
   /** Serialized answers kept per app (one per Beijing day and field set). */
@@ -22,8 +24,8 @@ export interface AppStateLimits {
 
 /** Where an app's answers come from instead of its generated data (overrides, fixtures: see `admin/data.ts`). */
 export interface AnswerSource {
-  /** The serialized success answer for (`today`, a Beijing day number; `mask`). */
-  body(today: number, mask: FieldMask): Buffer;
+  /** The serialized success answer for (`today`, a Beijing day number; `mask`), starting with `head`. */
+  body(today: number, mask: FieldMask, head: string): Buffer;
 }
 
 /**
@@ -46,6 +48,8 @@ export class AppState {
   readonly #sigCache: LruCache<string, { identifier: string; inspection: UserSigInspection }>;
   /** Serialized answers, keyed by {@link answerKey}. */
   readonly #answers: LruCache<number, Buffer>;
+  /** How every success answer of this app starts ({@link successHead}). */
+  readonly #head: string;
   #source: AnswerSource | undefined;
   #windowDay = Number.NaN;
   #window: Day[] = [];
@@ -62,6 +66,7 @@ export class AppState {
     this.dataset = new AppDataset(seed, config);
     this.#sigCache = new LruCache(limits.sigCacheSize);
     this.#answers = new LruCache(limits.answerCacheSize);
+    this.#head = successHead(limits.fidelity);
   }
 
   /**
@@ -80,7 +85,10 @@ export class AppState {
     return inspection;
   }
 
-  /** The 30 days ending the day before `today` (a Beijing day number), newest first; the latest window is kept. */
+  /**
+   * The 30 days ending the day before `today` (a Beijing day number; the route passes tomorrow with
+   * `fidelity.includeToday`), newest first; the latest window is kept.
+   */
   window(today: number): Day[] {
     if (today !== this.#windowDay) {
       this.#window = this.dataset.window(today);
@@ -100,7 +108,9 @@ export class AppState {
     const key = answerKey(today, mask);
     let body = this.#answers.get(key);
     if (body === undefined) {
-      body = this.#source ? this.#source.body(today, mask) : successBody(this.window(today), mask);
+      body = this.#source
+        ? this.#source.body(today, mask, this.#head)
+        : successBody(this.window(today), mask, this.#head);
       this.#answers.set(key, body);
     }
     return body;

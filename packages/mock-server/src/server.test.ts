@@ -1,5 +1,12 @@
 import { Readable, Writable } from 'node:stream';
-import { checkCarryOvers, checkDay, FIELD_NAMES, SuccessEnvelopeSchema } from '@timock/schema';
+import {
+  checkCarryOvers,
+  checkDay,
+  errorCodeInfo,
+  FIELD_NAMES,
+  hasErrorInfoValues,
+  SuccessEnvelopeSchema,
+} from '@timock/schema';
 import type { FastifyInstance } from 'fastify';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,11 +86,18 @@ const ROWS: Row[] = [
     req: { path: '/v4/openconfigsvr/%E0%A4%A', query: q(), body: '{}' },
     code: 60009,
   },
-  // method other than POST -> 60002
-  { name: 'GET', req: { method: 'GET', query: q() }, code: 60002 },
-  { name: 'PUT', req: { method: 'PUT', query: q(), body: '{}' }, code: 60002 },
-  { name: 'DELETE', req: { method: 'DELETE', query: q() }, code: 60002 },
-  { name: 'wrong method wins over a missing query', req: { method: 'GET' }, code: 60002 },
+  // a method other than POST is checked like a POST (see FIDELITY_ROWS for its own answer)
+  { name: 'a GET without a query fails the query checks', req: { method: 'GET' }, code: 60002 },
+  {
+    name: 'a GET with a bad UserSig gets the UserSig answer',
+    req: { method: 'GET', query: q({ usersig: 'x' }) },
+    code: 70003,
+  },
+  {
+    name: 'a GET for an unknown app gets 70020',
+    req: { method: 'GET', query: q({ sdkappid: '1400000009' }) },
+    code: 70020,
+  },
   // contenttype / random -> 60002
   { name: 'contenttype missing', req: { query: q({ contenttype: undefined }), body: '{}' }, code: 60002 },
   { name: 'contenttype not json', req: { query: q({ contenttype: 'xml' }), body: '{}' }, code: 60002 },
@@ -92,7 +106,6 @@ const ROWS: Row[] = [
     req: { query: q({ contenttype: 'JSON' }), body: '{}' },
     code: 60002,
   },
-  { name: 'random missing', req: { query: q({ random: undefined }), body: '{}' }, code: 60002 },
   { name: 'random not an integer', req: { query: q({ random: '12.5' }), body: '{}' }, code: 60002 },
   { name: 'random not numeric', req: { query: q({ random: 'abc' }), body: '{}' }, code: 60002 },
   { name: 'random above 4294967295', req: { query: q({ random: '4294967296' }), body: '{}' }, code: 60002 },
@@ -136,6 +149,10 @@ const ROWS: Row[] = [
     name: "UserSig of another app (signed with that app's key)",
     req: { query: q({ usersig: sign('administrator', APP2) }), body: '{}' },
     code: 70014,
+    check: (res) =>
+      expect(res.json.ErrorInfo).toBe(
+        'The requested SDKAppID(1400000000) does not match the Usersig(1400000001). You can run a self-checking with the assistant tool on the console.',
+      ),
   },
   {
     name: 'UserSig of another identifier',
@@ -177,7 +194,7 @@ const ROWS: Row[] = [
   // body -> 130001
   { name: 'body empty', req: { query: q() }, code: 130001 },
   { name: 'body not JSON', req: { query: q(), body: '{"RequestField":' }, code: 130001 },
-  { name: 'body an array', req: { query: q(), body: '[]' }, code: 130001 },
+  { name: 'body a non-empty array', req: { query: q(), body: '["ChainIncrease"]' }, code: 130001 },
   { name: 'body null', req: { query: q(), body: 'null' }, code: 130001 },
   { name: 'body a string', req: { query: q(), body: '"{}"' }, code: 130001 },
   {
@@ -185,7 +202,6 @@ const ROWS: Row[] = [
     req: { query: q(), body: '{"RequestField":"ChainIncrease"}' },
     code: 130001,
   },
-  { name: 'RequestField null', req: { query: q(), body: '{"RequestField":null}' }, code: 130001 },
   {
     name: 'RequestField with a number',
     req: { query: q(), body: '{"RequestField":["ChainIncrease",1]}' },
@@ -250,16 +266,44 @@ const ROWS: Row[] = [
   },
 ];
 
+/** The rows where the `fidelity` profiles differ: the evidence's answer (the default) and the strict one. */
+const FIDELITY_ROWS: (Omit<Row, 'code'> & { evidence: number; strict: number })[] = [
+  { name: 'GET', req: { method: 'GET', query: q() }, evidence: 60008, strict: 60002 },
+  { name: 'PUT', req: { method: 'PUT', query: q(), body: '{}' }, evidence: 60008, strict: 60002 },
+  { name: 'DELETE', req: { method: 'DELETE', query: q() }, evidence: 60008, strict: 60002 },
+  {
+    name: 'a GET not from an admin',
+    req: { method: 'GET', query: q({ identifier: 'alice', usersig: sign('alice') }) },
+    evidence: 60010,
+    strict: 60002,
+  },
+  {
+    name: 'random missing',
+    req: { query: q({ random: undefined }), body: '{}' },
+    evidence: 0,
+    strict: 60002,
+  },
+  { name: 'body []', req: { query: q(), body: '[]' }, evidence: 0, strict: 130001 },
+  {
+    name: 'RequestField null',
+    req: { query: q(), body: '{"RequestField":null}' },
+    evidence: 0,
+    strict: 130001,
+  },
+];
+
 function expectAnswer(res: TestResponse, code: number) {
   expect(res.status).toBe(200);
   expect(res.contentType).toBe('application/json');
   expect(res.json, res.text.slice(0, 200)).toBeTypeOf('object');
   expect(res.json.ErrorCode).toBe(code);
   if (code !== 0) {
-    expect(Object.keys(res.json)).toEqual(['ActionStatus', 'ErrorCode', 'ErrorInfo', 'ErrorDisplay']);
+    // Exactly the keys, in the order, of every real gateway failure seen.
+    expect(Object.keys(res.json)).toEqual(['ActionStatus', 'ErrorCode', 'ErrorInfo']);
     expect(res.json.ActionStatus).toBe('FAIL');
-    expect(res.json.ErrorDisplay).toBe('');
+    if (!hasErrorInfoValues(code)) expect(res.json.ErrorInfo).toBe(errorCodeInfo(code).info);
   }
+  if (code === 0) expect(fieldsOf(res)).toContain('Date');
 }
 
 describe.each([
@@ -284,6 +328,13 @@ describe.each([
     expectAnswer(res, code);
     check?.(res);
   });
+
+  it.each(FIDELITY_ROWS)(
+    '$name -> $evidence (fidelity profile evidence, the default)',
+    async ({ req, evidence }) => {
+      expectAnswer(await send(req), evidence);
+    },
+  );
 
   it('60007: 200 accepted and the 201st refused within one clock second, accepted again in the next', async () => {
     let clock = T;
@@ -313,6 +364,66 @@ describe.each([
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('fidelity settings', () => {
+  const strict = injectTransport(buildServer({ ...OPTIONS, fidelity: { profile: 'strict' } }));
+  it.each(FIDELITY_ROWS)('$name -> $strict with the strict profile', async ({ req, strict: code }) => {
+    expectAnswer(await strict(req), code);
+  });
+
+  it('takes single settings over the profile', async () => {
+    const send = injectTransport(
+      buildServer({
+        ...OPTIONS,
+        fidelity: { profile: 'strict', arrayBody: 'all-fields', requireRandom: false },
+      }),
+    );
+    expectAnswer(await send({ query: q(), body: '[]' }), 0);
+    expectAnswer(await send({ query: q({ random: undefined }), body: '{}' }), 0);
+    expectAnswer(await send({ query: q(), body: '{"RequestField":null}' }), 130001);
+    expectAnswer(await send({ method: 'GET', query: q() }), 60002);
+    // A present random is checked whatever the settings.
+    expectAnswer(await send({ query: q({ random: 'x' }), body: '{}' }), 60002);
+  });
+
+  it('shapes the success answer: ActionStatus first, RequestId last, today included', async () => {
+    const send = injectTransport(
+      buildServer({
+        ...OPTIONS,
+        fidelity: { successActionStatus: true, successRequestId: true, includeToday: true },
+      }),
+    );
+    const ids = new Set<string>();
+    for (const body of ['{}', '{"RequestField":["ChainIncrease"]}', '{}']) {
+      const res = await send({ query: q(), body });
+      expect(Object.keys(res.json)).toEqual([
+        'ActionStatus',
+        'ErrorCode',
+        'ErrorInfo',
+        'Result',
+        'RequestId',
+      ]);
+      expect(res.json.ActionStatus).toBe('OK');
+      expect(res.json.RequestId).toMatch(/^Id-[0-9a-f]{32}-O-Seq-\d+$/);
+      ids.add(res.json.RequestId);
+      expect(res.json.Result).toHaveLength(30);
+      expect(res.json.Result[0].Date).toBe('20250310'); // today in Beijing
+      expect(res.json.Result[29].Date).toBe('20250209');
+      expect(SuccessEnvelopeSchema.safeParse(res.json).success).toBe(true);
+    }
+    expect(ids.size).toBe(3);
+    // Failures keep exactly the gateway's three keys.
+    expectAnswer(await send({ query: q({ usersig: 'x' }), body: '{}' }), 70003);
+  });
+
+  it('refuses an unknown setting or value, naming it', () => {
+    expect(() => buildServer({ fidelity: { requireRandom: 'yes' as never } })).toThrow(
+      /fidelity\.requireRandom/,
+    );
+    expect(() => buildServer({ fidelity: { nope: true } as never })).toThrow(/fidelity.*nope/);
+    expect(() => buildServer({ fidelity: { profile: 'lenient' as never } })).toThrow(/fidelity\.profile/);
   });
 });
 

@@ -1,7 +1,6 @@
-import type http from 'node:http';
+import http from 'node:http';
 import type https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { GETAPPINFO_PATH } from '@timock/schema';
 import Fastify, {
   type FastifyError,
   type FastifyHttpOptions,
@@ -94,13 +93,17 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   server.addContentTypeParser('application/json', { parseAs: 'buffer' }, rawBody);
   server.addContentTypeParser('*', { parseAs: 'buffer' }, rawBody);
 
-  // Unknown paths answer 60009 before their body is read; the route's path with a method the router
-  // does not know (PROPFIND, LOCK, ...) is a wrong method (60002), as the behaviour table's order says.
+  // Every method Node parses reaches the route (PROPFIND, LOCK, ... too), so that one rule decides a
+  // method other than POST (`fidelity.methodCheck`). CONNECT never reaches a request handler.
+  for (const method of http.METHODS) {
+    if (method !== 'CONNECT' && !server.supportedMethods.includes(method)) server.addHttpMethod(method);
+  }
+
+  // Unknown paths answer 60009 before their body is read.
   server.addHook('onRequest', (request, reply, done) => {
     if (request.is404) {
       request.timock = newRequestState(request.query, now());
-      const path = request.url.split('?', 1)[0];
-      void sendFailure(request, reply, path === ROUTE_PATH ? 60002 : 60009);
+      void sendFailure(request, reply, 60009);
       return;
     }
     done();
@@ -116,7 +119,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     return sendFailure(request, reply, 70500);
   });
 
-  registerGetAppInfo(server, { registry, now });
+  registerGetAppInfo(server, { registry, now, fidelity: opts.fidelity });
   if (opts.docs) registerDocs(server, { apps: opts.apps, now, admin: opts.admin });
 
   // Graceful close. Once closing, Node keeps an answered keep-alive connection open until it idles out
@@ -153,8 +156,6 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   }
   return server;
 }
-
-const ROUTE_PATH = `/${GETAPPINFO_PATH}`;
 
 /**
  * Answers what Node's HTTP parser refuses before Fastify sees a request (malformed request line or

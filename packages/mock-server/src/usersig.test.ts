@@ -77,7 +77,11 @@ describe('verifyUserSig', () => {
     expect(at(good, {}, now - 60 + 86400)).toMatchObject({ ok: true }); // the last valid second
     expect(at(good, {}, now - 60 + 86401)).toEqual({ ok: false, code: 70001 }); // expired
     expect(at(officialSig(APP, KEY, 'bob', 86400, now))).toEqual({ ok: false, code: 70013 }); // other identifier
-    expect(at(officialSig(APP + 1, KEY, 'administrator', 86400, now))).toEqual({ ok: false, code: 70014 }); // other app
+    expect(at(officialSig(APP + 1, KEY, 'administrator', 86400, now))).toEqual({
+      ok: false,
+      code: 70014,
+      usersigSdkappid: APP + 1,
+    }); // other app
     expect(at(officialSig(APP, `${KEY}0`, 'administrator', 86400, now))).toEqual({ ok: false, code: 70009 }); // other key
     expect(at(good.slice(0, good.length - 12))).toEqual({ ok: false, code: 70003 }); // truncated
     expect(at(good.slice(0, 40))).toEqual({ ok: false, code: 70003 });
@@ -93,7 +97,11 @@ describe('verifyUserSig', () => {
     expect(verifyUserSig(expiredOtherKey, { ...admin, nowSeconds: now })).toEqual({ ok: false, code: 70001 });
     // Other app AND other identifier: 70014 first.
     const both = officialSig(APP + 1, KEY, 'bob', 86400, now);
-    expect(verifyUserSig(both, { ...admin, nowSeconds: now })).toEqual({ ok: false, code: 70014 });
+    expect(verifyUserSig(both, { ...admin, nowSeconds: now })).toEqual({
+      ok: false,
+      code: 70014,
+      usersigSdkappid: APP + 1,
+    });
   });
 
   it('accepts any key order and compression level, and rejects tampering', () => {

@@ -7,14 +7,21 @@ import { Api } from 'tls-sig-api-v2';
 export type UserSigFailureCode = 70002 | 70003 | 70014 | 70013 | 70001 | 70009;
 
 /** The outcome of {@link verifyUserSig}: accepted until `expiresAt` (epoch seconds), or refused with a code. */
-export type UserSigVerdict = { ok: true; expiresAt: number } | { ok: false; code: UserSigFailureCode };
+export type UserSigVerdict =
+  | { ok: true; expiresAt: number }
+  | {
+      ok: false;
+      code: UserSigFailureCode /** The UserSig's own SDKAppID, with 70014. */;
+      usersigSdkappid?: number;
+    };
 
 /**
  * What a UserSig says, independent of the clock: a refusal code that no clock can change, or the expiry
  * time and whether its HMAC is right. Safe to cache by (UserSig, sdkappid, identifier, key).
  */
 export type UserSigInspection =
-  | { readonly code: 70002 | 70003 | 70014 | 70013 }
+  | { readonly code: 70002 | 70003 | 70013 }
+  | { readonly code: 70014; readonly usersigSdkappid: number }
   | { readonly expiresAt: number; readonly hmacOk: boolean };
 
 /** What a UserSig is checked against. */
@@ -66,7 +73,7 @@ export function inspectUserSig(userSig: string, expected: UserSigExpectation): U
   const parsed = UserSigDocumentSchema.safeParse(decodeDocument(userSig));
   if (!parsed.success) return { code: 70003 };
   const doc = parsed.data;
-  if (doc['TLS.sdkappid'] !== expected.sdkappid) return { code: 70014 };
+  if (doc['TLS.sdkappid'] !== expected.sdkappid) return { code: 70014, usersigSdkappid: doc['TLS.sdkappid'] };
   if (doc['TLS.identifier'] !== expected.identifier) return { code: 70013 };
   const time = doc['TLS.time'];
   const expire = doc['TLS.expire'];
@@ -84,7 +91,7 @@ export function inspectUserSig(userSig: string, expected: UserSigExpectation): U
  * wrong HMAC (70009), else accepted.
  */
 export function verdictAt(inspection: UserSigInspection, nowSeconds: number): UserSigVerdict {
-  if ('code' in inspection) return { ok: false, code: inspection.code };
+  if ('code' in inspection) return { ok: false, ...inspection };
   if (nowSeconds > inspection.expiresAt) return { ok: false, code: 70001 };
   if (!inspection.hmacOk) return { ok: false, code: 70009 };
   return { ok: true, expiresAt: inspection.expiresAt };

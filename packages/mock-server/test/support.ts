@@ -5,8 +5,10 @@ import { connect } from 'node:net';
 import {
   ERROR_CODES,
   type ErrorCode,
+  FAILURE_ENVELOPE_KEYS,
   FailureEnvelopeSchema,
   GETAPPINFO_PATH,
+  hasErrorInfoValues,
   isKnownErrorCode,
   type ResponseEnvelope,
   ResponseEnvelopeSchema,
@@ -115,6 +117,12 @@ export function signedQuery(
   };
 }
 
+/** A catalogue text with values (`{sdkappid}`) as a pattern: each value is a number. */
+export function textPattern(info: string): RegExp {
+  const parts = info.split(/\{\w+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('\\d+')}$`);
+}
+
 /**
  * Asserts the fake's promise for any answer: HTTP 200, `application/json`, a body that parses as the
  * schema's success or failure envelope, with a code from the catalogue (and, for a failure, the
@@ -127,14 +135,18 @@ export function expectEnvelope(
 ): ResponseEnvelope {
   expect(status).toBe(200);
   expect(contentType).toMatch(/^application\/json/);
-  const envelope = ResponseEnvelopeSchema.parse(JSON.parse(text));
+  const json = JSON.parse(text);
+  const envelope = ResponseEnvelopeSchema.parse(json);
   if (envelope.ErrorCode !== 0) {
     expect(isKnownErrorCode(envelope.ErrorCode), `ErrorCode ${envelope.ErrorCode} in the catalogue`).toBe(
       true,
     );
-    expect(FailureEnvelopeSchema.parse(envelope).ErrorInfo).toBe(
-      ERROR_CODES[envelope.ErrorCode as ErrorCode].info,
-    );
+    // Exactly the gateway's keys in its order, and the catalogue's text (its values, if any, filled in).
+    expect(Object.keys(json)).toEqual([...FAILURE_ENVELOPE_KEYS]);
+    const info = ERROR_CODES[envelope.ErrorCode as ErrorCode].info;
+    const text = FailureEnvelopeSchema.parse(envelope).ErrorInfo;
+    if (hasErrorInfoValues(envelope.ErrorCode)) expect(text).toMatch(textPattern(info));
+    else expect(text).toBe(info);
   }
   return envelope;
 }

@@ -74,7 +74,8 @@ function referenceVerify(
   ) {
     return { ok: false, code: 70003 };
   }
-  if (doc['TLS.sdkappid'] !== req.sdkappid) return { ok: false, code: 70014 };
+  if (doc['TLS.sdkappid'] !== req.sdkappid)
+    return { ok: false, code: 70014, usersigSdkappid: doc['TLS.sdkappid'] };
   if (doc['TLS.identifier'] !== req.identifier) return { ok: false, code: 70013 };
   const expiresAt = doc['TLS.time'] + doc['TLS.expire'];
   if (req.now > expiresAt) return { ok: false, code: 70001 };

@@ -52,10 +52,29 @@ export {
   type ErrorClass,
   type ErrorCode,
   type ErrorCodeInfo,
+  type ErrorInfoValues,
+  type EvidenceConfidence,
   errorCodeInfo,
+  errorInfoText,
+  hasErrorInfoValues,
   isKnownErrorCode,
+  type TextSource,
 } from './error-codes.js';
 export { EXAMPLE_FAILURE_RESPONSE, EXAMPLE_FILTERED_RESPONSE, EXAMPLE_FULL_RESPONSE } from './examples.js';
+export {
+  FIDELITY_NAMES,
+  FIDELITY_PROFILES,
+  FIDELITY_SETTINGS,
+  type Fidelity,
+  FidelityBaseSchema,
+  type FidelityBasis,
+  type FidelityInput,
+  type FidelityName,
+  type FidelityProfile,
+  FidelitySchema,
+  type FidelitySetting,
+  resolveFidelity,
+} from './fidelity.js';
 export {
   FIELD_KINDS,
   FIELD_NAMES,
@@ -111,6 +130,7 @@ export {
   type Day,
   type DayOf,
   DaySchema,
+  FAILURE_ENVELOPE_KEYS,
   type FailureEnvelope,
   FailureEnvelopeSchema,
   PartialDaySchema,

@@ -23,7 +23,8 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
   const errorTable = ERROR_CODE_LIST.map((c) => {
     const e = ERROR_CODES[c];
-    return `| ${c} | ${e.class} | ${e.retryable ? 'yes' : 'no'} | ${e.meaning} |`;
+    const source = e.text.kind === 'observed' ? `observed (${e.text.ref}, ${e.text.confidence})` : 'defined';
+    return `| ${c} | ${e.class} | ${e.retryable ? 'yes' : 'no'} | ${e.meaning} | ${e.info} | ${source} |`;
   }).join('\n');
   registry.registerPath({
     method: 'post',
@@ -34,10 +35,14 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
     description: [
       'The app admin pulls operational data for the last 30 days, newest day first, days in Beijing time.',
       'At most 200 calls per second per app. The HTTP status is always 200 unless a network-level error',
-      'occurs; the outcome is `ErrorCode` (0 = success) and `ErrorInfo`.',
+      'occurs; the outcome is `ErrorCode` (0 = success) and `ErrorInfo`. A failure is exactly',
+      '`{"ActionStatus":"FAIL","ErrorCode":n,"ErrorInfo":"..."}`, as every real gateway failure seen.',
       '',
-      '| ErrorCode | class | retryable | meaning |',
-      '|---|---|---|---|',
+      'The `ErrorInfo` column is the text timock answers: `observed` texts are word for word from a real',
+      "answer (row of the evidence, confidence); `defined` ones are timock's own, no real text having been seen.",
+      '',
+      '| ErrorCode | class | retryable | meaning | ErrorInfo | text |',
+      '|---|---|---|---|---|---|',
       errorTable,
     ].join('\n'),
     request: {

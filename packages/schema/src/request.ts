@@ -30,7 +30,11 @@ export const QuerySchema = z
       .regex(digits)
       .transform(Number)
       .refine((n) => n <= MAX_RANDOM, { message: 'random must be in 0..4294967295' })
-      .meta({ description: 'A random 32-bit unsigned integer, 0..4294967295.', example: '99999999' }),
+      .meta({
+        description:
+          "A random 32-bit unsigned integer, 0..4294967295. The vendor's 2016 REST SDKs omit it; the fake accepts that unless `fidelity.requireRandom`.",
+        example: '99999999',
+      }),
     contenttype: z.literal('json').meta({ description: 'Always `json`.' }),
   })
   .meta({ id: 'GetAppInfoQuery' });

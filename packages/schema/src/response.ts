@@ -62,12 +62,23 @@ export type DayOf<F extends readonly FieldName[] | undefined = undefined> = F ex
     ? { [K in F[number] | 'Date']: string }
     : Day;
 
-/** Extra envelope fields that the vendor's common REST answers may carry. */
+/** Extra envelope fields that the vendor's common REST answers may carry (accepted, never required). */
 const envelopeExtras = {
-  ActionStatus: z.string().optional().meta({ description: '`OK` or `FAIL` on some gateways.' }),
-  ErrorDisplay: z.string().optional().meta({ description: 'Usually empty.' }),
-  RequestId: z.string().optional().meta({ description: 'Set by newer gateways.' }),
+  ActionStatus: z
+    .string()
+    .optional()
+    .meta({ description: '`FAIL` on every failure seen; `OK` on the successes of most other v4 APIs.' }),
+  ErrorDisplay: z.string().optional().meta({
+    description: 'Usually empty; seen on some backend answers, never on a gateway or UserSig failure.',
+  }),
+  RequestId: z.string().optional().meta({ description: 'Set by newer gateways on some APIs.' }),
 };
+
+/**
+ * The keys of a failure answer as the gateway sends them, in order: every real gateway and UserSig
+ * failure seen carries exactly these (`observed-answers.md`, R1-R6).
+ */
+export const FAILURE_ENVELOPE_KEYS = ['ActionStatus', 'ErrorCode', 'ErrorInfo'] as const;
 
 /** The success envelope: `{"ErrorCode":0,"ErrorInfo":"OK","Result":[...]}`, newest day first. */
 export const SuccessEnvelopeSchema = z
@@ -82,7 +93,11 @@ export const SuccessEnvelopeSchema = z
 /** A success answer. */
 export type SuccessEnvelope = z.infer<typeof SuccessEnvelopeSchema>;
 
-/** The failure envelope: a non-zero `ErrorCode` and its `ErrorInfo`. */
+/**
+ * The failure envelope: a non-zero `ErrorCode` and its `ErrorInfo`. Real gateway failures are exactly
+ * `{"ActionStatus":"FAIL","ErrorCode":n,"ErrorInfo":"..."}` ({@link FAILURE_ENVELOPE_KEYS}); the schema
+ * also accepts `ErrorDisplay` and `RequestId`, which other v4 answers carry.
+ */
 export const FailureEnvelopeSchema = z
   .looseObject({
     ErrorCode: z
@@ -90,12 +105,14 @@ export const FailureEnvelopeSchema = z
       .int()
       .refine((c) => c !== 0, 'a failure has a non-zero ErrorCode')
       .meta({ description: 'Non-zero: see the error-code catalogue.', example: 70001 }),
-    ErrorInfo: z.string().meta({ example: 'UserSig expired' }),
+    ErrorInfo: z.string().meta({ description: 'The reason; may be empty.', example: 'HTTP parse Error' }),
     ...envelopeExtras,
   })
   .meta({
     id: 'FailureEnvelope',
-    example: { ActionStatus: 'FAIL', ErrorCode: 70001, ErrorInfo: 'UserSig expired', ErrorDisplay: '' },
+    description:
+      'As the gateway sends it: exactly `ActionStatus`, `ErrorCode`, `ErrorInfo`, in that order. `ErrorDisplay` and `RequestId` may appear on other v4 answers.',
+    example: { ActionStatus: 'FAIL', ErrorCode: 60002, ErrorInfo: 'HTTP parse Error' },
   });
 
 /** A failure answer. */

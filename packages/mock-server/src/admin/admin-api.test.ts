@@ -147,7 +147,6 @@ describe('faults through the admin API', () => {
       ActionStatus: 'FAIL',
       ErrorCode: 130011,
       ErrorInfo: 'SQL query error',
-      ErrorDisplay: '',
     });
     expect((await admin('GET', '/faults')).json.faults).toMatchObject([
       { id: 'f1', fired: 2, active: false },

@@ -10,7 +10,7 @@ import {
   MAX_OVERRIDDEN_DAYS,
   type ResolvedAppConfig,
 } from '@timock/schema';
-import { ALL_FIELDS, type FieldMask, fieldMask, successBody } from '../envelope.js';
+import { ALL_FIELDS, DOCUMENTED_SUCCESS_HEAD, type FieldMask, fieldMask, successBody } from '../envelope.js';
 import { DEMO_APP } from '../options.js';
 import { type AnswerSource, type AppRegistry, AppState, type AppStateLimits } from '../registry.js';
 import { ControlError, parseInput } from './errors.js';
@@ -22,7 +22,11 @@ type Record_ = Readonly<Record<string, unknown>>;
  * upstream sent, for the same request): `Date` and the requested fields; fields the catalogue does not
  * know only in a full pull.
  */
-export function recordedBody(days: readonly Record_[], mask: FieldMask): Buffer {
+export function recordedBody(
+  days: readonly Record_[],
+  mask: FieldMask,
+  head = DOCUMENTED_SUCCESS_HEAD,
+): Buffer {
   const parts = days.map((day) => {
     const fields: string[] = [];
     for (const [name, value] of Object.entries(day)) {
@@ -32,7 +36,7 @@ export function recordedBody(days: readonly Record_[], mask: FieldMask): Buffer 
     }
     return `{${fields.join(',')}}`;
   });
-  return Buffer.from(`{"ErrorCode":0,"ErrorInfo":"OK","Result":[${parts.join(',')}]}`);
+  return Buffer.from(`${head}${parts.join(',')}]}`);
 }
 
 const overlay = <D extends Record_>(days: readonly D[], overrides: ReadonlyMap<string, DayOverride>): D[] =>
@@ -53,9 +57,9 @@ class OverlaySource implements AnswerSource {
     this.#overrides = overrides;
   }
 
-  body(today: number, mask: FieldMask): Buffer {
-    if (this.#fixture) return recordedBody(overlay(this.#fixture.days, this.#overrides), mask);
-    return successBody(overlay<Day>(this.#app.dataset.window(today), this.#overrides), mask);
+  body(today: number, mask: FieldMask, head: string): Buffer {
+    if (this.#fixture) return recordedBody(overlay(this.#fixture.days, this.#overrides), mask, head);
+    return successBody(overlay<Day>(this.#app.dataset.window(today), this.#overrides), mask, head);
   }
 }
 

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { ADMIN_TOKEN_HEADER, FAULT_HEADER } from '@timock/schema';
+import { ADMIN_TOKEN_HEADER, FAULT_HEADER, type Fidelity } from '@timock/schema';
 import type {
   FastifyInstance,
   FastifyReply,
@@ -54,11 +54,13 @@ const queryOf = (request: FastifyRequest) => (request.query ?? {}) as Record<str
  * allowed) and an O(1) journal write.
  *
  * @param access - who may use the per-request fault header; `undefined` ignores the header (admin API off)
+ * @param fidelity - how the route reads a body (`[]`, `{"RequestField":null}`), for rules naming `fields`
  */
 export function attachControlPlane(
   server: FastifyInstance,
   plane: ControlPlane,
   access: AdminAccess | undefined,
+  fidelity: Pick<Fidelity, 'arrayBody' | 'nullRequestField'>,
 ): void {
   const { rules, requests: journal, serverClock: clock } = plane;
   const delays = new Map<NodeJS.Timeout, FastifyRequest>();
@@ -173,7 +175,7 @@ export function attachControlPlane(
   const afterBody = (path: string, handler: RouteHandlerMethod): RouteHandlerMethod =>
     function faultsAfterBody(this: FastifyInstance, request, reply) {
       if (!rules.armedForBody || request.timockFault !== null) return handler.call(this, request, reply);
-      const fields = parseRequestField(request.body);
+      const fields = parseRequestField(request.body, fidelity);
       const q = queryOf(request);
       if (fields === undefined) return handler.call(this, request, reply);
       const target = {

@@ -29,7 +29,7 @@ export function installControlPlane(
     shared,
   });
   const access = opts.admin ? { token: opts.adminToken } : undefined;
-  attachControlPlane(server, plane, access);
+  attachControlPlane(server, plane, access, opts.fidelity);
   if (access) registerAdminRoutes(server, plane, access);
   return plane;
 }

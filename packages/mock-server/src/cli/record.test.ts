@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GETAPPINFO_PATH } from '@timock/schema';
+import { ERROR_CODES, GETAPPINFO_PATH } from '@timock/schema';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signedQuery } from '../../test/support.js';
@@ -152,7 +152,7 @@ describe('record and replay', { timeout: 20_000 }, () => {
     expect(refused.result).toEqual({ exitCode: 1 });
     expect(refused.err).toEqual([
       `timock: requesting every field of app 1400000042's last 30 days from ${upstream.url} ...`,
-      `timock: cannot record from ${upstream.url}: it answered ErrorCode 70009 (UserSig verification failed)`,
+      `timock: cannot record from ${upstream.url}: it answered ErrorCode 70009 (${ERROR_CODES[70009].info})`,
     ]);
     expect(refused.err.join('\n')).not.toContain('another-key');
     const closed = await startServer();

@@ -1,6 +1,13 @@
-import { type ErrorCode, GETAPPINFO_PATH, MAX_RANDOM } from '@timock/schema';
+import { randomBytes } from 'node:crypto';
+import {
+  type ErrorCode,
+  type ErrorInfoValues,
+  type Fidelity,
+  GETAPPINFO_PATH,
+  MAX_RANDOM,
+} from '@timock/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { ALL_FIELDS, type FieldMask, failureBody, fieldMask } from '../envelope.js';
+import { ALL_FIELDS, type FieldMask, failureBody, fieldMask, withRequestId } from '../envelope.js';
 import { LruCache } from '../lru.js';
 import type { OwnErrorCode } from '../own-codes.js';
 import type { AppRegistry, AppState } from '../registry.js';
@@ -35,6 +42,14 @@ declare module 'fastify' {
 export interface GetAppInfoDeps {
   registry: AppRegistry;
   now: () => number;
+  /** The behaviours where reality is unknown (resolved `fidelity` option). */
+  fidelity: Fidelity;
+}
+
+/** A refusal with the values its `ErrorInfo` names (70014: both SDKAppIDs). */
+export interface Refusal {
+  code: OwnErrorCode;
+  values?: ErrorInfoValues;
 }
 
 /** `content-type` of every answer. */
@@ -58,23 +73,35 @@ export function newRequestState(query: unknown, nowMs: number): RequestState {
 }
 
 /** Sends a failure envelope the fake answers on its own (HTTP 200, `application/json`). */
-export function sendFailure(request: FastifyRequest, reply: FastifyReply, code: OwnErrorCode): FastifyReply {
-  return sendInjectedFailure(request, reply, code);
+export function sendFailure(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: OwnErrorCode,
+  values?: ErrorInfoValues,
+): FastifyReply {
+  return sendInjectedFailure(request, reply, code, values);
 }
 
-/** Sends the failure envelope of any catalogue code: a fault's `errorCode` (HTTP 200, `application/json`). */
+/**
+ * Sends the failure envelope of any catalogue code: a fault's `errorCode` (HTTP 200, `application/json`).
+ * A text naming values gets the request's `sdkappid` unless `values` says otherwise.
+ */
 export function sendInjectedFailure(
   request: FastifyRequest,
   reply: FastifyReply,
   code: ErrorCode,
+  values?: ErrorInfoValues,
 ): FastifyReply {
-  if (request.timock) request.timock.code = code;
-  return reply.code(200).header('content-type', JSON_TYPE).send(failureBody(code));
+  const state = request.timock;
+  if (state) state.code = code;
+  const body = failureBody(code, { sdkappid: state?.sdkappid, ...values });
+  return reply.code(200).header('content-type', JSON_TYPE).send(body);
 }
 
 /**
- * The query-string checks of the behaviour table before the rate limit, in order: method (60002),
- * `contenttype`/`random` (60002), `sdkappid` missing (60012), not numeric or unknown (70020).
+ * The query-string checks of the behaviour table before the rate limit, in order: method (60002, with
+ * `fidelity.methodCheck` `first` only), `contenttype` (60002), `random` when present, or when missing
+ * with `fidelity.requireRandom` (60002), `sdkappid` missing (60012), not numeric or unknown (70020).
  *
  * @returns the app when every check passes, else the failing code
  */
@@ -82,11 +109,14 @@ export function findApp(
   method: string,
   query: Readonly<Record<string, unknown>>,
   registry: AppRegistry,
+  fidelity: Pick<Fidelity, 'methodCheck' | 'requireRandom'>,
 ): AppState | OwnErrorCode {
-  if (method !== 'POST') return 60002;
+  if (method !== 'POST' && fidelity.methodCheck === 'first') return 60002;
   if (query.contenttype !== 'json') return 60002;
-  const random = single(query.random);
-  if (random === undefined || !RANDOM.test(random) || Number(random) > MAX_RANDOM) return 60002;
+  if (query.random !== undefined || fidelity.requireRandom) {
+    const random = single(query.random);
+    if (random === undefined || !RANDOM.test(random) || Number(random) > MAX_RANDOM) return 60002;
+  }
   const rawAppId = query.sdkappid;
   if (rawAppId === undefined || rawAppId === '') return 60012;
   const sdkappid = single(rawAppId);
@@ -98,24 +128,31 @@ export function findApp(
  * The checks after the rate limit, in order: UserSig (70002/70003/70014/70013/70001/70009), then admin
  * (60010).
  *
- * @returns the failing code, or `undefined` when the caller may read the app's data
+ * @returns the refusal, or `undefined` when the caller may read the app's data
  */
 export function checkCaller(
   app: AppState,
   query: Readonly<Record<string, unknown>>,
   nowMs: number,
-): OwnErrorCode | undefined {
+): Refusal | undefined {
   const usersig = single(query.usersig);
-  if (usersig === undefined || usersig === '') return 70002;
+  if (usersig === undefined || usersig === '') return { code: 70002 };
   const identifier = single(query.identifier) ?? '';
   const inspection = app.inspect(usersig, identifier);
   const verdict = verdictAt(inspection, Math.floor(nowMs / 1000));
-  if (!verdict.ok) return verdict.code;
-  if (!app.admins.has(identifier)) return 60010;
+  if (!verdict.ok) {
+    return verdict.usersigSdkappid === undefined
+      ? { code: verdict.code }
+      : { code: verdict.code, values: { usersigSdkappid: verdict.usersigSdkappid } };
+  }
+  if (!app.admins.has(identifier)) return { code: 60010 };
   return undefined;
 }
 
-/** Continues a request once the rate limiter has answered: 60007, a caller check's code, or on to the handler. */
+/**
+ * Continues a request once the rate limiter has answered: 60007, a caller check's code, 60008 for a
+ * method other than POST, or on to the handler.
+ */
 function admit(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -128,9 +165,14 @@ function admit(
     return;
   }
   const state = request.timock!;
-  const code = checkCaller(app, request.query as Record<string, unknown>, state.nowMs);
-  if (code !== undefined) {
-    sendFailure(request, reply, code);
+  const refusal = checkCaller(app, request.query as Record<string, unknown>, state.nowMs);
+  if (refusal !== undefined) {
+    sendFailure(request, reply, refusal.code, refusal.values);
+    return;
+  }
+  // A method other than POST that passed every check (`fidelity.methodCheck` `last`): its body is never read.
+  if (request.method !== 'POST') {
+    sendFailure(request, reply, 60008);
     return;
   }
   state.app = app;
@@ -145,9 +187,14 @@ export function sendStoreFailure(request: FastifyRequest, reply: FastifyReply, e
 
 /**
  * Reads the request body (a raw Buffer from the server's catch-all parser) as the `RequestField`
- * field set: not JSON, not an object, or `RequestField` not an array of strings gives `undefined` (130001).
+ * field set: `null` for every field (no `RequestField`; also `[]` and `{"RequestField":null}` unless
+ * `fidelity` refuses them); `undefined` (130001) for a body that is not JSON, not an object, or whose
+ * `RequestField` is not an array of strings.
  */
-export function parseRequestField(body: unknown): string[] | null | undefined {
+export function parseRequestField(
+  body: unknown,
+  fidelity: Pick<Fidelity, 'arrayBody' | 'nullRequestField'>,
+): string[] | null | undefined {
   if (!Buffer.isBuffer(body) || body.length === 0) return undefined;
   let parsed: unknown;
   try {
@@ -155,9 +202,12 @@ export function parseRequestField(body: unknown): string[] | null | undefined {
   } catch {
     return undefined;
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  if (Array.isArray(parsed))
+    return parsed.length === 0 && fidelity.arrayBody === 'all-fields' ? null : undefined;
+  if (parsed === null || typeof parsed !== 'object') return undefined;
   if (!Object.hasOwn(parsed, 'RequestField')) return null;
   const list = (parsed as { RequestField: unknown }).RequestField;
+  if (list === null && fidelity.nullRequestField === 'all-fields') return null;
   if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) return undefined;
   return list;
 }
@@ -174,10 +224,12 @@ const INVALID = -1;
  *
  * @returns the {@link FieldMask}, or `undefined` for a body that is not a valid `RequestField` (130001)
  */
-export function createFieldSetReader(): (body: unknown) => FieldMask | undefined {
+export function createFieldSetReader(
+  fidelity: Pick<Fidelity, 'arrayBody' | 'nullRequestField'>,
+): (body: unknown) => FieldMask | undefined {
   const cache = new LruCache<string, FieldMask>(FIELD_SET_CACHE_SIZE);
   const resolve = (body: unknown): FieldMask => {
-    const fields = parseRequestField(body);
+    const fields = parseRequestField(body, fidelity);
     return fields === undefined ? INVALID : fieldMask(fields ?? undefined);
   };
   return (body) => {
@@ -198,14 +250,24 @@ export function createFieldSetReader(): (body: unknown) => FieldMask | undefined
   };
 }
 
+/** `Id-<32 hex>-O-Seq-<n>`, the shape of the `RequestId` newer gateways send (evidence D7). */
+function requestIds(): () => string {
+  let seq = 0;
+  return () => `Id-${randomBytes(16).toString('hex')}-O-Seq-${++seq}`;
+}
+
 /**
  * Registers `/v4/openconfigsvr/getappinfo` for every method. The query checks run in the route's
  * `onRequest` hook (so a refused request never has its body read); the handler only looks up the field
  * set and the cached answer, and sends its pre-encoded bytes (a `Buffer`: no per-request encoding).
+ * A method other than POST that passed every check gets 60008 (`fidelity.methodCheck` `last`).
  */
 export function registerGetAppInfo(server: FastifyInstance, deps: GetAppInfoDeps): void {
-  const { registry, now } = deps;
-  const fieldSet = createFieldSetReader();
+  const { registry, now, fidelity } = deps;
+  const fieldSet = createFieldSetReader(fidelity);
+  // The newest day of `Result` is yesterday, or today with `includeToday`: the answer is keyed by the day after it.
+  const dayAfterNewest = fidelity.includeToday ? 1 : 0;
+  const nextRequestId = fidelity.successRequestId ? requestIds() : undefined;
   server.route({
     method: server.supportedMethods,
     url: `/${GETAPPINFO_PATH}`,
@@ -213,7 +275,7 @@ export function registerGetAppInfo(server: FastifyInstance, deps: GetAppInfoDeps
       const query = request.query as Record<string, unknown>;
       const state = newRequestState(query, now());
       request.timock = state;
-      const app = findApp(request.method, query, registry);
+      const app = findApp(request.method, query, registry, fidelity);
       if (typeof app === 'number') {
         sendFailure(request, reply, app);
         return;
@@ -235,7 +297,8 @@ export function registerGetAppInfo(server: FastifyInstance, deps: GetAppInfoDeps
       if (mask === undefined) return sendFailure(request, reply, 130001);
       state.code = 0;
       state.fields = mask;
-      const body = state.app!.answer(beijingDayNumber(state.nowMs), mask);
+      const answer = state.app!.answer(beijingDayNumber(state.nowMs) + dayAfterNewest, mask);
+      const body = nextRequestId ? withRequestId(answer, nextRequestId()) : answer;
       // No content-length of our own: Fastify measures every payload anyway (Buffer.byteLength of a
       // Buffer is its length) and would correct a stale one.
       return reply.header('content-type', JSON_TYPE).send(body);
