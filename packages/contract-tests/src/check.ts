@@ -1,4 +1,4 @@
-import type { ErrorClass } from '@timock/schema';
+import type { ErrorClass, FidelityName } from '@timock/schema';
 import type { Exchange, Send, Target, Transport } from './target.js';
 
 /**
@@ -19,6 +19,7 @@ export const CHECK_GROUPS = [
   'auth',
   'request-errors',
   'rate-limit',
+  'fidelity',
   'drift',
 ] as const;
 
@@ -27,12 +28,14 @@ export type CheckGroup = (typeof CHECK_GROUPS)[number];
 
 /** A check's own verdict, before the target's strictness is applied. */
 export type Verdict =
-  | { readonly ok: true; readonly detail?: string; readonly exchange?: Exchange }
+  | { readonly ok: true; readonly detail?: string; readonly exchange?: Exchange; readonly observed?: unknown }
   | {
       readonly ok: false;
       readonly detail: string;
       readonly exchange?: Exchange;
       readonly authority?: Authority;
+      /** A fidelity check's value seen on the target. */
+      readonly observed?: unknown;
     }
   | { readonly skip: string };
 
@@ -86,6 +89,8 @@ export interface Check {
   readonly authority: Authority;
   /** Runs only with `--aggressive` (never by default against a real endpoint). */
   readonly aggressive?: boolean;
+  /** For a check of a fidelity setting: the setting whose value on the target it finds. */
+  readonly setting?: FidelityName;
   /** For a check of a refused request: what it asserts of the answer's `ErrorCode` (README's error table). */
   readonly expects?: ExpectedFailure;
   run(ctx: CheckContext): Promise<Verdict>;

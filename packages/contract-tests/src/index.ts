@@ -17,5 +17,12 @@ export {
 } from './check.js';
 export { type MockTarget, startMockTarget } from './mock-target.js';
 export { formatJunit, formatPretty, formatReport, REPORTERS, type ReporterName } from './reporters.js';
-export { CHECKS, type CheckResult, type ContractReport, type RunOptions, runContract } from './run.js';
+export {
+  CHECKS,
+  type CheckResult,
+  type ContractReport,
+  type FidelityFinding,
+  type RunOptions,
+  runContract,
+} from './run.js';
 export { type Exchange, type Send, type Target, type TargetInput, TargetSchema } from './target.js';

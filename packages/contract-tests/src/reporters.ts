@@ -44,6 +44,14 @@ export function formatPretty(report: ContractReport, color = false): string {
       if (r.answer) lines.push(`${' '.repeat(9)}answer:  HTTP ${r.answer.status} ${r.answer.body}`);
     }
   }
+  const differ = report.fidelity.filter((f) => !f.matches && f.config !== undefined);
+  if (differ.length > 0) {
+    lines.push(
+      '',
+      'fidelity: the target differs from the fake here; to make the fake match, add to its config:',
+    );
+    for (const f of differ) lines.push(`  ${f.behaviour}: seen ${JSON.stringify(f.seen)}  ${f.config}`);
+  }
   const c = report.counts;
   lines.push(
     '',

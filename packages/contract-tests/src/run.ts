@@ -1,4 +1,5 @@
 import { signUserSig } from '@timock/client';
+import { FIDELITY_SETTINGS, type FidelityBasis, type FidelityName } from '@timock/schema';
 import {
   type Authority,
   CHECK_GROUPS,
@@ -10,6 +11,7 @@ import {
 import { excerpt } from './checks/answers.js';
 import { authChecks } from './checks/auth.js';
 import { driftChecks } from './checks/drift.js';
+import { fidelityChecks } from './checks/fidelity.js';
 import { filteringChecks } from './checks/filtering.js';
 import { rateLimitChecks } from './checks/rate-limit.js';
 import { relationChecks } from './checks/relations.js';
@@ -25,6 +27,7 @@ export const CHECKS: readonly Check[] = [
   ...authChecks,
   ...requestErrorChecks,
   ...rateLimitChecks,
+  ...fidelityChecks,
   ...driftChecks,
 ];
 
@@ -40,7 +43,28 @@ export interface CheckResult {
   /** The request that showed it (UserSig redacted) and the start of the answer. */
   readonly request?: Exchange['request'];
   readonly answer?: { status: number; body: string };
+  /** A fidelity check's value seen on the target. */
+  readonly observed?: unknown;
   readonly durationMs: number;
+}
+
+/**
+ * One behaviour where the real service is unknown or has changed: the value seen on the target, the
+ * value the fake is set to, and the config that makes the fake answer like the target.
+ */
+export interface FidelityFinding {
+  readonly setting: FidelityName;
+  readonly behaviour: string;
+  /** How sure the project was before this run: documented, observed elsewhere, or unknown. */
+  readonly basis: FidelityBasis;
+  /** The value seen on the target; `undefined` when its answer did not tell (see the check's detail). */
+  readonly seen: unknown;
+  /** The value of the fake's setting (`target.fidelity`). */
+  readonly fake: unknown;
+  /** True when the fake is set as the target answered. */
+  readonly matches: boolean;
+  /** The config file snippet that makes the fake match what was seen, e.g. `{"fidelity":{"requireRandom":true}}`. */
+  readonly config?: string;
 }
 
 /** The structured report of a contract run. */
@@ -52,6 +76,8 @@ export interface ContractReport {
   readonly counts: Readonly<Record<Outcome, number>>;
   /** True when no check failed. */
   readonly ok: boolean;
+  /** Per fidelity setting checked: the value seen on the target beside the fake's. */
+  readonly fidelity: readonly FidelityFinding[];
 }
 
 /** Options of {@link runContract}. */
@@ -164,6 +190,7 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
                   body: redact(v.exchange.request.body),
                 },
                 answer: v.exchange && { status: v.exchange.status, body: excerpt(redact(v.exchange.text)) },
+                ...(v.observed === undefined ? {} : { observed: v.observed }),
                 durationMs,
               };
             }
@@ -198,5 +225,30 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
     results,
     counts,
     ok: counts.fail === 0,
+    fidelity: fidelityFindings(results, target.fidelity),
   };
+}
+
+/** The report's `fidelity` section, from the results of the fidelity checks that ran. */
+function fidelityFindings(
+  results: readonly CheckResult[],
+  fake: Readonly<Record<FidelityName, unknown>>,
+): FidelityFinding[] {
+  const findings: FidelityFinding[] = [];
+  for (const check of CHECKS) {
+    const setting = check.setting;
+    const result = results.find((r) => r.id === check.id);
+    if (setting === undefined || result === undefined || result.outcome === 'skip') continue;
+    const seen = result.observed;
+    findings.push({
+      setting,
+      behaviour: FIDELITY_SETTINGS[setting].behaviour,
+      basis: FIDELITY_SETTINGS[setting].basis,
+      seen,
+      fake: fake[setting],
+      matches: seen === fake[setting],
+      ...(seen === undefined ? {} : { config: JSON.stringify({ fidelity: { [setting]: seen } }) }),
+    });
+  }
+  return findings;
 }

@@ -1,4 +1,4 @@
-import { GETAPPINFO_PATH, REGION_IDS, regionOrigin } from '@timock/schema';
+import { FidelitySchema, GETAPPINFO_PATH, REGION_IDS, regionOrigin } from '@timock/schema';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 
@@ -24,6 +24,11 @@ export const TargetSchema = z
     rateLimitPerSecond: z.number().int().positive().default(200),
     /** Per-request timeout in ms. */
     timeoutMs: z.number().int().positive().default(10_000),
+    /**
+     * The fake's `fidelity` settings (the `evidence` profile by default): against a fake, the fidelity
+     * checks expect them; against a real endpoint, the report shows them beside the values seen.
+     */
+    fidelity: FidelitySchema.prefault({}),
   })
   .refine((t) => t.secretKey || t.userSig, { message: 'give secretKey or userSig' })
   .refine((t) => !(t.baseUrl && t.region), { message: 'give baseUrl or region, not both' });

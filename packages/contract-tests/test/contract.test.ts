@@ -1,6 +1,6 @@
 import { DEMO_APP, signUserSig, startServer } from '@timock/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKS, type ContractReport, runContract } from '../src/index.js';
+import { CHECKS, type ContractReport, formatPretty, runContract } from '../src/index.js';
 import { MUTANTS, startMutant } from './mutants.js';
 
 let mock: Awaited<ReturnType<typeof startServer>>;
@@ -65,6 +65,47 @@ describe('the true fake', () => {
     // The fake answers 60010 (not an app admin) to the shape pull: a vendor-documented failure.
     expect(byId['shape.envelope']?.outcome).toBe('fail');
     expect(byId['auth.garbage']?.outcome).toBe('pass');
+  });
+});
+
+describe('the fidelity report', () => {
+  it("shows, per setting, the value seen beside the fake's and the config that makes the fake match", async () => {
+    const strict = await startServer({ port: 0, fidelity: { profile: 'strict', successActionStatus: true } });
+    try {
+      const asReal = await runContract(
+        { ...target(), kind: 'real', baseUrl: strict.url },
+        { only: ['fidelity.'] },
+      );
+      expect(asReal.ok).toBe(true); // differences from a real target are observations
+      const byName = Object.fromEntries(asReal.fidelity.map((f) => [f.setting, f]));
+      expect(byName.requireRandom).toEqual({
+        setting: 'requireRandom',
+        behaviour: 'a request without `random`',
+        basis: 'observed',
+        seen: true,
+        fake: false,
+        matches: false,
+        config: '{"fidelity":{"requireRandom":true}}',
+      });
+      expect(byName.methodCheck).toMatchObject({ seen: 'first', fake: 'last', matches: false });
+      expect(byName.arrayBody).toMatchObject({ seen: 'refuse', fake: 'all-fields' });
+      expect(byName.nullRequestField).toMatchObject({ seen: 'refuse', fake: 'all-fields' });
+      expect(byName.successActionStatus).toMatchObject({ seen: true, fake: false });
+      expect(byName.successRequestId).toMatchObject({ seen: false, fake: false, matches: true });
+      expect(byName.includeToday).toMatchObject({ seen: false, matches: true });
+      expect(asReal.fidelity).toHaveLength(7);
+      expect(asReal.results.filter((r) => r.outcome === 'observation')).toHaveLength(5);
+      expect(formatPretty(asReal)).toContain('{"fidelity":{"methodCheck":"first"}}');
+      // Told how the fake is set, the same checks pass.
+      const told = await runContract(
+        { ...target(), baseUrl: strict.url, fidelity: { profile: 'strict', successActionStatus: true } },
+        { only: ['fidelity.', 'shape.exact-envelope'] },
+      );
+      expect(failing(told)).toEqual([]);
+      expect(told.fidelity.every((f) => f.matches)).toBe(true);
+    } finally {
+      await strict.close();
+    }
   });
 });
 

@@ -132,6 +132,18 @@ const shiftDate = (yyyymmdd: string, days: number): string => {
   return new Date(t + days * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
 };
 
+/** The gateway's refusal with `code`: exactly the three keys, the catalogue's text. */
+const refusal = (a: Answer, code: keyof typeof ERROR_CODES): Answer => ({
+  ...a,
+  json: { ActionStatus: 'FAIL', ErrorCode: code, ErrorInfo: ERROR_CODES[code].info },
+});
+
+/** Refuses with `code` every call that `when` picks, whatever the fake answered. */
+const refuseWhen =
+  (when: (call: Call) => boolean, code: keyof typeof ERROR_CODES): Mutation['answer'] =>
+  (a, call) =>
+    when(call) ? refusal(a, code) : a;
+
 /** Answers a success (as if the UserSig were good) wherever the fake answered `code`. */
 const acceptCode =
   (code: number): Mutation['answer'] =>
@@ -262,6 +274,7 @@ export const MUTANTS: Record<string, MutantSpec> = {
   'Date as YYYY-MM-DD': {
     check: 'shape.values',
     detail: /Date must be YYYYMMDD/,
+    also: ['fidelity.includeToday'],
     mutation: {
       answer: mapDays((d) => ({ ...d, Date: String(d.Date).replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3') })),
     },
@@ -275,6 +288,7 @@ export const MUTANTS: Record<string, MutantSpec> = {
   'days from the future': {
     check: 'shape.newest-day',
     detail: /^newest day \d{8} is after today \d{8}$/,
+    also: ['fidelity.includeToday'],
     mutation: { answer: mapDays((d) => ({ ...d, Date: shiftDate(String(d.Date), 3) })) },
   },
   'Company missing from a full pull': {
@@ -291,11 +305,14 @@ export const MUTANTS: Record<string, MutantSpec> = {
   },
   'ActionStatus and RequestId on a success': {
     check: 'shape.exact-envelope',
-    detail: /^envelope keys: ActionStatus, ErrorCode, ErrorInfo, RequestId, Result$/,
+    detail: /^envelope keys: ActionStatus, ErrorCode, ErrorInfo, Result, RequestId$/,
+    also: ['fidelity.successActionStatus', 'fidelity.successRequestId'],
     warns: ['drift.envelope'],
     mutation: {
       answer: (a) =>
-        a.json.ErrorCode === 0 ? { ...a, json: { ActionStatus: 'OK', ...a.json, RequestId: 'req-1' } } : a,
+        a.json.ErrorCode === 0
+          ? { ...a, json: { ActionStatus: 'OK', ...a.json, RequestId: 'Id-1-O-Seq-1' } }
+          : a,
     },
   },
   'an empty RequestField returns only Date': {
@@ -316,12 +333,7 @@ export const MUTANTS: Record<string, MutantSpec> = {
         const fields = requestFieldOf(call);
         const unknown =
           Array.isArray(fields) && fields.some((f) => !(FIELD_NAMES as readonly unknown[]).includes(f));
-        return unknown
-          ? {
-              ...a,
-              json: { ActionStatus: 'FAIL', ErrorCode: 130001, ErrorInfo: 'unknown field', ErrorDisplay: '' },
-            }
-          : a;
+        return unknown ? refusal(a, 130001) : a;
       },
     },
   },
@@ -384,8 +396,8 @@ export const MUTANTS: Record<string, MutantSpec> = {
     mutation: { request: (call) => ({ ...call, path: '/v4/openconfigsvr/getappinfo' }) },
   },
   'GET served like POST': {
-    check: 'request.get',
-    detail: ACCEPTED,
+    check: 'fidelity.methodCheck',
+    detail: /^a well-formed GET answered ErrorCode 0, not 60008$/,
     mutation: {
       request: (call) => ({ ...call, method: 'POST', body: call.method === 'GET' ? '{}' : call.body }),
     },
@@ -411,10 +423,53 @@ export const MUTANTS: Record<string, MutantSpec> = {
       answer: mapDays((d, call) => (requestFieldOf(call) === undefined ? { ...d, QQ: '10001' } : d)),
     },
   },
+  'failures carry ErrorDisplay': {
+    check: 'shape.failure-envelope',
+    detail: /^failure keys: ActionStatus, ErrorCode, ErrorInfo, ErrorDisplay$/,
+    warns: ['drift.envelope'],
+    mutation: {
+      answer: (a) => (a.json.ErrorCode === 0 ? a : { ...a, json: { ...a.json, ErrorDisplay: '' } }),
+    },
+  },
+  'failures with our old short texts': {
+    check: 'shape.failure-envelope',
+    detail: /^ErrorInfo is "UserSig invalid"; the catalogue says "The UserSig in use is illegal/,
+    mutation: {
+      answer: (a) =>
+        a.json.ErrorCode === 70003 ? { ...a, json: { ...a.json, ErrorInfo: 'UserSig invalid' } } : a,
+    },
+  },
+  'a request without random refused': {
+    check: 'fidelity.requireRandom',
+    detail: /^requireRandom = true; the fake is set to false$/,
+    mutation: { answer: refuseWhen((call) => !call.query.has('random'), 60002) },
+  },
+  'a GET refused before any other check': {
+    check: 'fidelity.methodCheck',
+    detail: /^methodCheck = "first"; the fake is set to "last"$/,
+    mutation: { answer: refuseWhen((call) => call.method !== 'POST', 60002) },
+  },
+  'the body [] refused': {
+    check: 'fidelity.arrayBody',
+    detail: /^arrayBody = "refuse"; the fake is set to "all-fields"$/,
+    mutation: { answer: refuseWhen((call) => call.body.trim() === '[]', 130001) },
+  },
+  'a null RequestField refused': {
+    check: 'fidelity.nullRequestField',
+    detail: /^nullRequestField = "refuse"; the fake is set to "all-fields"$/,
+    mutation: {
+      answer: refuseWhen((call) => bodyOf(call) !== undefined && requestFieldOf(call) === null, 130001),
+    },
+  },
+  'today in Result': {
+    check: 'fidelity.includeToday',
+    detail: /^includeToday = true; the fake is set to false$/,
+    mutation: { answer: mapDays((d) => ({ ...d, Date: shiftDate(String(d.Date), 1) })) },
+  },
   'RequestId on failures': {
-    check: 'drift.envelope',
-    outcome: 'warning',
-    detail: /^failure carries RequestId$/,
+    check: 'shape.failure-envelope',
+    detail: /^failure keys: ActionStatus, ErrorCode, ErrorInfo, RequestId$/,
+    warns: ['drift.envelope'],
     mutation: {
       answer: (a) => (a.json.ErrorCode === 0 ? a : { ...a, json: { ...a.json, RequestId: 'req-2' } }),
     },

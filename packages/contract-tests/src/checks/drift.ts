@@ -1,6 +1,6 @@
-import { FIELD_NAMES, unknownFields } from '@timock/schema';
+import { FAILURE_ENVELOPE_KEYS, FIELD_NAMES, unknownFields } from '@timock/schema';
 import { type Check, fail, pass } from '../check.js';
-import { success } from './answers.js';
+import { success, successKeys } from './answers.js';
 
 /** Drift between the target and the schema: reported as warnings, never failures. */
 export const driftChecks: Check[] = [
@@ -33,15 +33,16 @@ export const driftChecks: Check[] = [
   {
     id: 'drift.envelope',
     group: 'drift',
-    title: 'envelope fields beyond the documented ones (ActionStatus, RequestId, ...)',
+    title:
+      'envelope fields beyond the documented and the configured ones (ActionStatus, RequestId, ErrorDisplay, ...)',
     authority: 'drift',
     async run(ctx) {
       const ok = await ctx.fullPull();
       const bad = await ctx.send({ body: '{' });
       const extra = (json: unknown, documented: string[]) =>
         json && typeof json === 'object' ? Object.keys(json).filter((k) => !documented.includes(k)) : [];
-      const onSuccess = extra(ok.json, ['ErrorCode', 'ErrorInfo', 'Result']);
-      const onFailure = extra(bad.json, ['ErrorCode', 'ErrorInfo', 'ActionStatus', 'ErrorDisplay']);
+      const onSuccess = extra(ok.json, successKeys(ctx.target.fidelity));
+      const onFailure = extra(bad.json, [...FAILURE_ENVELOPE_KEYS]);
       const parts = [
         onSuccess.length ? `success carries ${onSuccess.join(', ')}` : '',
         onFailure.length ? `failure carries ${onFailure.join(', ')}` : '',

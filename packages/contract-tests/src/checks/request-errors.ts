@@ -44,5 +44,4 @@ export const requestErrorChecks: Check[] = [
   requestCheck('request.unknown-path', 'an unknown path under /v4/', 60009, {
     path: '/v4/openconfigsvr/nosuchapi',
   }),
-  requestCheck('request.get', 'GET instead of POST', 60002, { method: 'GET' }),
 ];

@@ -1,6 +1,6 @@
-import { FIELD_NAMES, PartialDaySchema } from '@timock/schema';
+import { errorInfoText, FAILURE_ENVELOPE_KEYS, FIELD_NAMES, PartialDaySchema } from '@timock/schema';
 import { type Check, fail, pass } from '../check.js';
-import { success } from './answers.js';
+import { expectFailure, success, successKeys } from './answers.js';
 
 /** YYYYMMDD of a moment in Beijing time (UTC+8). */
 export function beijingDate(ms: number): string {
@@ -136,16 +136,42 @@ export const shapeChecks: Check[] = [
   {
     id: 'shape.exact-envelope',
     group: 'shape',
-    title: 'a success is exactly {"ErrorCode":0,"ErrorInfo":"OK","Result":[...]}',
+    title:
+      'a success is exactly {"ErrorCode":0,"ErrorInfo":"OK","Result":[...]} (plus ActionStatus and RequestId where the fake is set to send them)',
     authority: 'project',
     async run(ctx) {
       const ex = await ctx.fullPull();
       const r = success(ex);
       if ('verdict' in r) return r.verdict;
-      const keys = Object.keys(ex.json as object).sort();
-      if (keys.join() !== 'ErrorCode,ErrorInfo,Result') return fail(`envelope keys: ${keys.join(', ')}`, ex);
+      const keys = Object.keys(ex.json as object);
+      if (keys.join() !== successKeys(ctx.target.fidelity).join())
+        return fail(`envelope keys: ${keys.join(', ')}`, ex);
       if (r.envelope.ErrorInfo !== 'OK')
         return fail(`ErrorInfo is ${JSON.stringify(r.envelope.ErrorInfo)}`, ex);
+      return pass(undefined, ex);
+    },
+  },
+  {
+    id: 'shape.failure-envelope',
+    group: 'shape',
+    title:
+      'a refusal (garbage UserSig) is exactly {"ActionStatus":"FAIL","ErrorCode":n,"ErrorInfo":"..."} in that order, with the catalogue\'s text',
+    authority: 'project',
+    async run(ctx) {
+      const ex = await ctx.send({ query: { usersig: 'garbage' } });
+      const refused = expectFailure(ex, 70003, { klass: 'auth' });
+      if (!('ok' in refused) || !refused.ok) return refused;
+      const json = ex.json as Record<string, unknown>;
+      const keys = Object.keys(json);
+      if (keys.join() !== FAILURE_ENVELOPE_KEYS.join()) return fail(`failure keys: ${keys.join(', ')}`, ex);
+      if (json.ActionStatus !== 'FAIL')
+        return fail(`ActionStatus is ${JSON.stringify(json.ActionStatus)}`, ex);
+      const text = errorInfoText(70003);
+      if (json.ErrorInfo !== text)
+        return fail(
+          `ErrorInfo is ${JSON.stringify(json.ErrorInfo)}; the catalogue says ${JSON.stringify(text)}`,
+          ex,
+        );
       return pass(undefined, ex);
     },
   },
