@@ -1,4 +1,4 @@
-import { MAX_RANDOM, REGION_IDS, REGIONS } from '@timock/schema';
+import { ERROR_CODES, MAX_RANDOM, REGION_IDS, REGIONS } from '@timock/schema';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -210,6 +210,17 @@ describe('answers', () => {
       requestId: 'abc-123',
     });
     expect(err.message).toContain('130001');
+  });
+
+  it('reads failures with or without ErrorDisplay and RequestId, and successes with ActionStatus and RequestId', async () => {
+    const { client } = setup([
+      { body: failure(70009, ERROR_CODES[70009].info) },
+      { body: { ...failure(60008), ErrorDisplay: '' } },
+      { body: { ActionStatus: 'OK', ...FULL, RequestId: 'Id-0123-O-Seq-1' } },
+    ]);
+    expect(await catchErr(client.getAppInfo())).toMatchObject({ code: 70009, info: ERROR_CODES[70009].info });
+    expect(await catchErr(client.getAppInfo())).toMatchObject({ code: 60008, requestId: undefined });
+    expect(await client.getAppInfo()).toEqual(FULL.Result);
   });
 });
 

@@ -151,12 +151,11 @@ export function scriptedAgent(answers: Answer[], origin = CHINA, now: () => numb
 /** The documented full answer (one day). */
 export const FULL = EXAMPLE_FULL_RESPONSE;
 
-/** A failure envelope as the fake sends it. */
+/** A failure envelope as the gateway (and the fake) sends it: exactly these three keys. */
 export const failure = (code: number, info = `error ${code}`) => ({
   ActionStatus: 'FAIL',
   ErrorCode: code,
   ErrorInfo: info,
-  ErrorDisplay: '',
 });
 
 /** Decodes a UserSig as the vendor's verifiers do: undo the URL-safe base64, inflate, parse. */
