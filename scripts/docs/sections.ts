@@ -18,8 +18,13 @@ import {
   errorCodeInfo,
   FAULT_OUTCOMES,
   FaultRuleSchema,
+  FIDELITY_NAMES,
+  FIDELITY_PROFILES,
+  FIDELITY_SETTINGS,
+  FidelityBaseSchema,
+  type TextSource,
 } from '../../packages/schema/src/index.js';
-import { code, descriptionOf, markdownTable, optionsTable, shapeOf } from './tables.js';
+import { code, descriptionOf, markdownTable, optionsTable, shapeOf, typeName, valueText } from './tables.js';
 
 /** One generated README section: `<!-- id:start -->` ... `<!-- id:end -->` in `readme`. */
 export interface Section {
@@ -32,14 +37,46 @@ export interface Section {
 const CLASSES: readonly ErrorClass[] = ['request', 'auth', 'rate-limit', 'backend'];
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
 
+/**
+ * Where an `ErrorInfo` text comes from, one cell: `observed, R4 (high)` (the row of the project's
+ * reference of real answers, and its confidence) or `defined: <what timock wrote it from>`.
+ */
+function textSource(text: TextSource): string {
+  return text.kind === 'observed' ? `observed, ${text.ref} (${text.confidence})` : `defined: ${text.basis}`;
+}
+
 /** The whole catalogue, one row per code. */
 function catalogueTable(): string {
   return markdownTable(
-    ['code', 'class', 'retryable', '`ErrorInfo`', 'meaning'],
+    ['code', 'class', 'retryable', '`ErrorInfo`', '`ErrorInfo` from', 'meaning'],
     ERROR_CODE_LIST.map((c) => {
       const e = ERROR_CODES[c];
-      return [String(c), e.class, yesNo(e.retryable), e.info, e.meaning];
+      return [String(c), e.class, yesNo(e.retryable), e.info, textSource(e.text), e.meaning];
     }),
+  );
+}
+
+/** Every fidelity setting: what it decides, its values, the two profiles' values, and the evidence. */
+function fidelityTable(): string {
+  const shape = FidelityBaseSchema.shape;
+  const rows = FIDELITY_NAMES.map((name) => {
+    const setting = FIDELITY_SETTINGS[name];
+    const description = descriptionOf(shape[name]);
+    if (description === undefined) throw new Error(`fidelity setting ${name} has no description`);
+    return [
+      code(name),
+      setting.behaviour,
+      code(typeName(shape[name])),
+      code(valueText(FIDELITY_PROFILES.evidence[name])),
+      code(valueText(FIDELITY_PROFILES.strict[name])),
+      setting.basis,
+      description,
+      setting.why,
+    ];
+  });
+  return markdownTable(
+    ['setting', 'decides', 'values', 'default', '`strict`', 'basis', 'meaning', 'why'],
+    rows,
   );
 }
 
@@ -47,7 +84,7 @@ function catalogueTable(): string {
 function mockServerErrors(): string {
   const own = Object.entries(OWN_ERROR_CODES).map(([c, when]) => {
     const e = ERROR_CODES[Number(c) as ErrorCode];
-    return [String(c), e.class, e.info, when];
+    return [String(c), e.class, e.info, textSource(e.text), when];
   });
   const faults = shapeOf(FaultRuleSchema);
   const others = ERROR_CODE_LIST.filter((c) => !Object.hasOwn(OWN_ERROR_CODES, c));
@@ -60,7 +97,7 @@ function mockServerErrors(): string {
   return [
     'On its own (every answer HTTP 200 with the failure envelope):',
     '',
-    markdownTable(['code', 'class', '`ErrorInfo`', 'when'], own),
+    markdownTable(['code', 'class', '`ErrorInfo`', '`ErrorInfo` from', 'when'], own),
     '',
     `With a [fault rule](#faults) or the \`x-timock-fault\` header it answers any non-zero code of the catalogue (\`errorCode\`, header \`code=\`), also those it never answers on its own: ${others.join(', ')}. And network-style faults:`,
     '',
@@ -114,6 +151,8 @@ function contractErrors(): string {
 }
 
 const MOCK = 'packages/mock-server/README.md';
+/** Defaults shown by name in the fake's options tables. */
+const KNOWN = { DEMO_APP, 'FIDELITY_PROFILES.evidence': FIDELITY_PROFILES.evidence };
 const CLIENT = 'packages/client/README.md';
 
 /** Every generated section, in README order. */
@@ -121,7 +160,7 @@ export const SECTIONS: readonly Section[] = [
   {
     readme: MOCK,
     id: 'options:ServerOptions',
-    render: () => optionsTable({ schema: ServerOptionsSchema, known: { DEMO_APP } }),
+    render: () => optionsTable({ schema: ServerOptionsSchema, known: KNOWN }),
   },
   {
     readme: MOCK,
@@ -149,10 +188,11 @@ export const SECTIONS: readonly Section[] = [
     render: () => optionsTable({ schema: FaultRuleSchema, minimalInput: { errorCode: 130011 } }),
   },
   { readme: MOCK, id: 'errors:mock-server', render: mockServerErrors },
+  { readme: MOCK, id: 'fidelity:settings', render: fidelityTable },
   {
     readme: MOCK,
     id: 'options:ConfigFile',
-    render: () => optionsTable({ schema: ConfigFileSchema, known: { DEMO_APP } }),
+    render: () => optionsTable({ schema: ConfigFileSchema, known: KNOWN }),
   },
   { readme: 'packages/schema/README.md', id: 'errors:catalogue', render: catalogueTable },
   {

@@ -8,7 +8,7 @@ import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
 import { parseRawAnswer } from '../test/support.js';
-import { type CliOutput, main } from './cli/run.js';
+import { type CliOutput, fidelityLine, main } from './cli/run.js';
 import { DEMO_APP } from './options.js';
 import { startServer } from './server.js';
 import { stripStyles } from './terminal.js';
@@ -114,6 +114,13 @@ function parseCurl(output: string): { url: string; body: string; insecure: boole
   return { url: url!, body: body ?? '', insecure: / -k /.test(line!) };
 }
 
+/** The JSON answer of one call (POST with a JSON body by default). */
+async function answer(url: string, body: string | undefined, method = 'POST'): Promise<unknown> {
+  const headers = body === undefined ? {} : { 'content-type': 'application/json' };
+  const res = await request(url, { method: method as 'POST', body, headers });
+  return JSON.parse(await res.body.text());
+}
+
 describe('timock serve', { timeout: 20_000 }, () => {
   it('starts, prints the URL, the apps and a working curl command, and exits 0 on SIGTERM', async () => {
     const config = join(dir, 'apps.json');
@@ -135,8 +142,53 @@ describe('timock serve', { timeout: 20_000 }, () => {
     expect(json.ErrorCode).toBe(0);
     expect(json.Result).toHaveLength(30);
     expect(json.Result[0].Date).toBe('20250309'); // the frozen clock
+    // The evidence profile (the default): no fidelity line, `random` optional, a GET checked then 60008.
+    expect(out).not.toContain('fidelity:');
+    const noRandom = new URL(curl.url);
+    noRandom.searchParams.delete('random');
+    expect(await answer(noRandom.href, '{}')).toMatchObject({ ErrorCode: 0 });
+    expect(await answer(curl.url, undefined, 'GET')).toMatchObject({ ErrorCode: 60008 });
     run.child.kill('SIGTERM');
     expect(await run.exit).toBe(0);
+  });
+
+  it('--strict, with a --fidelity setting over it: the banner says so and the running fake checks strictly', async () => {
+    const config = join(dir, 'strict.json');
+    writeFileSync(config, JSON.stringify({ apps: [DEMO_APP], fidelity: { successActionStatus: true } }));
+    const { run } = await serveFrozen(config, ['--strict', '--fidelity', 'arrayBody=all-fields']);
+    const out = run.stdout();
+    expect(out).toContain('\nfidelity: strict profile; arrayBody=all-fields; successActionStatus=true\n');
+    const curl = parseCurl(out);
+    const noRandom = new URL(curl.url);
+    noRandom.searchParams.delete('random');
+    const refused = { ActionStatus: 'FAIL', ErrorCode: 60002, ErrorInfo: expect.any(String) };
+    expect(await answer(noRandom.href, '{}')).toEqual(refused);
+    expect(await answer(curl.url, undefined, 'GET')).toEqual(refused);
+    expect(await answer(curl.url, '{"RequestField":null}')).toMatchObject({ ErrorCode: 130001 });
+    // The flag's setting over the profile, and the config file's.
+    expect(await answer(curl.url, '[]')).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  });
+
+  it('names the profile and each setting that differs from it, and nothing for the evidence profile', () => {
+    expect(fidelityLine({})).toBeUndefined();
+    expect(fidelityLine({ profile: 'evidence', requireRandom: false })).toBeUndefined();
+    expect(fidelityLine({ profile: 'strict' })).toBe('fidelity: strict profile');
+    expect(fidelityLine({ successActionStatus: true, includeToday: true })).toBe(
+      'fidelity: evidence profile; successActionStatus=true; includeToday=true',
+    );
+    // Strict, every request check set back to the evidence's: the same as the default, so no line.
+    const back = {
+      requireRandom: false,
+      methodCheck: 'last',
+      arrayBody: 'all-fields',
+      nullRequestField: 'all-fields',
+    } as const;
+    expect(fidelityLine({ profile: 'strict', ...back })).toBeUndefined();
+    expect(fidelityLine({ profile: 'strict', ...back, methodCheck: 'first' })).toBe(
+      'fidelity: strict profile; requireRandom=false; arrayBody=all-fields; nullRequestField=all-fields',
+    );
   });
 
   it('serves HTTPS with a generated self-signed certificate (env vars mirror flags)', async () => {

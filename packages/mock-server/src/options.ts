@@ -169,6 +169,7 @@ export const ServerOptionsSchema = z.strictObject({
         'share state with other replicas in Redis: a URL, or the object below (see [Running several replicas](#running-several-replicas))',
     }),
   fidelity: FidelitySchema.prefault({}).meta({
+    tsType: 'FidelityInput',
     description:
       'behaviours where the real service is unknown or has changed: a `profile` (`evidence`, the default, or `strict`) and any settings that differ (see [Fidelity settings](#fidelity-settings))',
   }),

@@ -43,7 +43,7 @@ export const FidelityBaseSchema = z.strictObject({
     description: 'success answers end with a `RequestId` (`Id-<32 hex>-O-Seq-<n>`, as newer gateways send)',
   }),
   includeToday: z.boolean().meta({
-    description: '`Result` starts with today (Beijing time, the day so far) instead of yesterday',
+    description: '`Result` starts with today (Beijing time; generated figures for the whole day) instead of yesterday',
   }),
 });
 

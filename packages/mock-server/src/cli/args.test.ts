@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FIDELITY_NAMES, FidelityBaseSchema, resolveFidelity } from '@timock/schema';
 import { describe, expect, it } from 'vitest';
 import { DEMO_APP } from '../options.js';
 import { painter, stripStyles } from '../terminal.js';
@@ -8,6 +9,7 @@ import {
   CliUsageError,
   COMMANDS,
   configPermissionWarning,
+  FIDELITY_FLAG_VALUES,
   HELP_SPECS,
   helpText,
   parseCommand,
@@ -48,6 +50,7 @@ describe('parseCommand', () => {
       journalSize: undefined,
       fixtures: [],
       timeouts: {},
+      fidelity: {},
     };
     expect(parseCommand([], {})).toEqual(expected);
     expect(parseCommand(['serve'], {})).toEqual(expected);
@@ -232,6 +235,106 @@ describe('parseCommand', () => {
   });
 });
 
+describe('fidelity: --strict, --fidelity, their variables and the config file', () => {
+  const fidelityOf = (argv: string[], env: Record<string, string> = {}) => {
+    const cmd = parseCommand(argv, env);
+    if (cmd.kind !== 'serve') throw new Error('expected serve');
+    return cmd.fidelity;
+  };
+
+  it('accepts every setting of FidelityBaseSchema with each of its values, booleans as true/false', () => {
+    expect(Object.keys(FIDELITY_FLAG_VALUES)).toEqual(FIDELITY_NAMES);
+    expect(FIDELITY_FLAG_VALUES).toMatchObject({
+      requireRandom: ['true', 'false'],
+      methodCheck: ['last', 'first'],
+      arrayBody: ['all-fields', 'refuse'],
+    });
+    for (const name of FIDELITY_NAMES) {
+      for (const text of FIDELITY_FLAG_VALUES[name]) {
+        const value = fidelityOf(['--fidelity', `${name}=${text}`])[name];
+        expect(FidelityBaseSchema.shape[name].safeParse(value).success, `${name}=${text}`).toBe(true);
+        expect(String(value)).toBe(text);
+      }
+    }
+    expect(fidelityOf(['--fidelity', 'requireRandom=false'])).toEqual({ requireRandom: false });
+  });
+
+  it('refuses an unknown name or a bad value in one line naming the flag, the name and the accepted values', () => {
+    expect(usage(['--fidelity', 'requireRandum=true'])).toBe(
+      `--fidelity takes NAME=VALUE with NAME one of ${FIDELITY_NAMES.join(', ')}, got "requireRandum=true"`,
+    );
+    expect(usage(['--fidelity', 'requireRandom'])).toBe(
+      '--fidelity requireRandom must be one of true, false, got ""',
+    );
+    expect(usage(['--fidelity', 'requireRandom=yes'])).toBe(
+      '--fidelity requireRandom must be one of true, false, got "yes"',
+    );
+    expect(usage(['--fidelity', 'methodCheck=never'])).toBe(
+      '--fidelity methodCheck must be one of last, first, got "never"',
+    );
+    // The profile is not a setting: --strict chooses it.
+    expect(usage(['--fidelity', 'profile=strict'])).toMatch(/^--fidelity takes NAME=VALUE/);
+    expect(usage(['--fidelity', '__proto__=x'])).toMatch(/^--fidelity takes NAME=VALUE/);
+    expect(usage([], { TIMOCK_FIDELITY: 'arrayBody=all-fields,arrayBody=maybe' })).toBe(
+      'TIMOCK_FIDELITY arrayBody must be one of all-fields, refuse, got "maybe"',
+    );
+    const badConfig = file('bad-fidelity.json', JSON.stringify({ fidelity: { requireRandom: 'yes' } }));
+    expect(usage(['--config', badConfig])).toMatch(/fidelity\.requireRandom/);
+    const typo = file('typo-fidelity.json', JSON.stringify({ fidelity: { strict: true } }));
+    expect(usage(['--config', typo])).toMatch(/fidelity/);
+  });
+
+  it('flags win over TIMOCK_FIDELITY, which wins over the config file, setting by setting', () => {
+    const config = file(
+      'fidelity.json',
+      JSON.stringify({ fidelity: { successActionStatus: true, arrayBody: 'refuse', includeToday: true } }),
+    );
+    const env = { TIMOCK_FIDELITY: ' arrayBody=all-fields , includeToday=false,', TIMOCK_CONFIG: config };
+    expect(fidelityOf([], { TIMOCK_CONFIG: config })).toEqual({
+      successActionStatus: true,
+      arrayBody: 'refuse',
+      includeToday: true,
+    });
+    expect(fidelityOf([], env)).toEqual({
+      successActionStatus: true,
+      arrayBody: 'all-fields',
+      includeToday: false,
+    });
+    expect(fidelityOf(['--fidelity', 'includeToday=true', '--fidelity', 'methodCheck=first'], env)).toEqual({
+      successActionStatus: true,
+      arrayBody: 'all-fields',
+      includeToday: true,
+      methodCheck: 'first',
+    });
+    // A repeated flag: the last wins.
+    expect(fidelityOf(['--fidelity', 'arrayBody=refuse', '--fidelity', 'arrayBody=all-fields'])).toEqual({
+      arrayBody: 'all-fields',
+    });
+  });
+
+  it('--strict or TIMOCK_STRICT=1 sets the strict profile; settings still apply over it', () => {
+    expect(fidelityOf(['--strict'])).toEqual({ profile: 'strict' });
+    expect(fidelityOf([], { TIMOCK_STRICT: '1' })).toEqual({ profile: 'strict' });
+    expect(fidelityOf([], { TIMOCK_STRICT: '0' })).toEqual({});
+    const strict = fidelityOf(['--strict', '--fidelity', 'arrayBody=all-fields']);
+    expect(strict).toEqual({ profile: 'strict', arrayBody: 'all-fields' });
+    expect(resolveFidelity(strict)).toMatchObject({
+      requireRandom: true,
+      methodCheck: 'first',
+      arrayBody: 'all-fields',
+    });
+    const config = file(
+      'strict.json',
+      JSON.stringify({ fidelity: { profile: 'strict', requireRandom: false } }),
+    );
+    expect(fidelityOf(['--config', config])).toEqual({ profile: 'strict', requireRandom: false });
+    expect(fidelityOf(['--config', config, '--fidelity', 'requireRandom=true'])).toEqual({
+      profile: 'strict',
+      requireRandom: true,
+    });
+  });
+});
+
 describe('timeouts and config file permissions', () => {
   it('reads the four timeouts from flags, then the environment, and refuses bad values in one line', () => {
     const cmd = parseCommand(['--headers-timeout', '500', '--connection-timeout', '0'], {
@@ -296,10 +399,10 @@ describe('help', () => {
       const variables = section(text, 'Environment:');
       for (const flag of Object.values(flags)) if ('env' in flag) expect(variables).toContain(flag.env);
       expect(variables).toMatch(/NO_COLOR/);
-      // 2 to 4 examples, each a command line of this command that uses only its flags.
+      // 2 to 5 examples, each a command line of this command that uses only its flags.
       const examples = section(text, 'Examples:').split('\n');
       expect(examples.length / 2).toBeGreaterThanOrEqual(2);
-      expect(examples.length / 2).toBeLessThanOrEqual(4);
+      expect(examples.length / 2).toBeLessThanOrEqual(5);
       for (const [i, line] of examples.entries()) {
         if (i % 2 === 0) {
           expect(line).toMatch(/^ {2}# \S/);

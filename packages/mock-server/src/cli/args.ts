@@ -1,7 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Fixture, FixtureSchema, REGION_IDS, type RegionId } from '@timock/schema';
+import {
+  FidelityBaseSchema,
+  type FidelityInput,
+  type FidelityName,
+  type Fixture,
+  FixtureSchema,
+  REGION_IDS,
+  type RegionId,
+} from '@timock/schema';
 import { z } from 'zod';
 import { isLoopback } from '../admin/access.js';
 import { MAX_JOURNAL_SIZE } from '../admin/journal.js';
@@ -45,6 +53,11 @@ export interface ServeCommand {
   fixtures: { path: string; fixture: Fixture }[];
   /** Connection timeouts from flags or environment (ms); the config file's, if any, are in `config`. */
   timeouts: Partial<Record<TimeoutOption, number>>;
+  /**
+   * The `fidelity` option: the config file's, with `TIMOCK_FIDELITY` then `--fidelity` merged over it
+   * setting by setting, and `profile: 'strict'` from `--strict`/`TIMOCK_STRICT` (`{}` when none).
+   */
+  fidelity: FidelityInput;
 }
 
 /** `timock record`: pull one app's data once and write a fixture. */
@@ -92,7 +105,7 @@ export type Command =
 
 /**
  * The JSON config file: `{"apps":[...],"seed":42}` (plus `bodyLimit`, cache sizes, `admin`, `adminToken`,
- * `journalSize`, and `fixtures`: fixture file paths, relative to the config file).
+ * `journalSize`, `fidelity`, timeouts, and `fixtures`: fixture file paths, relative to the config file).
  */
 export const ConfigFileSchema = ServerOptionsSchema.pick({
   apps: true,
@@ -104,6 +117,7 @@ export const ConfigFileSchema = ServerOptionsSchema.pick({
   admin: true,
   adminToken: true,
   journalSize: true,
+  fidelity: true,
   headersTimeout: true,
   requestTimeout: true,
   keepAliveTimeout: true,
@@ -120,6 +134,20 @@ export const ConfigFileSchema = ServerOptionsSchema.pick({
 export type ConfigFile = z.input<typeof ConfigFileSchema>;
 
 const HELP_FLAG = { type: 'boolean', short: 'h', help: 'print this help' } as const;
+
+type FidelityField = (typeof FidelityBaseSchema.shape)[FidelityName];
+
+/** The values a setting accepts, as written on the command line (`true`/`false` for a boolean). */
+function valuesOf(field: FidelityField): readonly string[] {
+  if ('options' in field) return field.options;
+  if (field.def.type === 'boolean') return ['true', 'false'];
+  throw new Error(`--fidelity cannot write a ${field.def.type} setting`);
+}
+
+/** Each fidelity setting and the values `--fidelity NAME=VALUE` accepts, read from `FidelityBaseSchema`. */
+export const FIDELITY_FLAG_VALUES: Readonly<Record<FidelityName, readonly string[]>> = Object.fromEntries(
+  Object.entries(FidelityBaseSchema.shape).map(([name, field]) => [name, valuesOf(field)]),
+) as Record<FidelityName, readonly string[]>;
 
 /** Every flag of `timock serve` (also the default command), in help order; the parser reads this table. */
 export const SERVE_FLAGS = {
@@ -210,6 +238,18 @@ export const SERVE_FLAGS = {
     env: 'TIMOCK_CONNECTION_TIMEOUT',
     help: 'inactive sockets are destroyed after this, 0 = never (default 60000)',
   },
+  strict: {
+    type: 'boolean',
+    env: 'TIMOCK_STRICT',
+    help: "the strict fidelity profile: request checks as strict as the vendor's page (TIMOCK_STRICT=1)",
+  },
+  fidelity: {
+    type: 'string',
+    multiple: true,
+    value: 'NAME=VALUE',
+    env: 'TIMOCK_FIDELITY',
+    help: `one fidelity setting, repeatable (TIMOCK_FIDELITY: NAME=VALUE,...); NAME: ${Object.keys(FIDELITY_FLAG_VALUES).join(', ')}`,
+  },
   help: HELP_FLAG,
   version: { type: 'boolean', short: 'v', help: 'print the version' },
 } as const satisfies Record<string, HelpFlag>;
@@ -274,10 +314,15 @@ export const HELP_SPECS: Readonly<Record<CommandName, HelpSpec>> = {
         'TIMOCK_ADMIN_TOKEN="$(openssl rand -hex 16)" timock --config apps.json --host 0.0.0.0',
       ],
       ['replay data recorded with timock record, fewer logs', 'timock --fixtures app.json --log-level warn'],
+      [
+        "request checks as strict as the vendor's page (random required, POST only), but the body [] accepted",
+        'timock --strict --fidelity arrayBody=all-fields',
+      ],
     ],
     notes: [
       'Flags win over environment variables, which win over the config file.',
-      'See "Running several replicas" in the README for --redis.',
+      'Fidelity settings (--fidelity, TIMOCK_FIDELITY, the config file\'s "fidelity") apply over the profile.',
+      'See "Fidelity settings" in the README for --strict and --fidelity, "Running several replicas" for --redis.',
       EXIT_CODES,
     ],
   },
@@ -460,6 +505,54 @@ function redisOptions(
 }
 
 /**
+ * One `NAME=VALUE` of `--fidelity` (or of `TIMOCK_FIDELITY`: `source` names which), checked against
+ * `FidelityBaseSchema`; a boolean is written `true` or `false`.
+ */
+function fidelitySetting(source: string, text: string): [FidelityName, boolean | string] {
+  const eq = text.indexOf('=');
+  const name = eq < 0 ? text : text.slice(0, eq);
+  const value = eq < 0 ? undefined : text.slice(eq + 1);
+  if (!Object.hasOwn(FIDELITY_FLAG_VALUES, name)) {
+    const names = Object.keys(FIDELITY_FLAG_VALUES).join(', ');
+    throw new CliUsageError(`${source} takes NAME=VALUE with NAME one of ${names}, got "${text}"`);
+  }
+  const setting = name as FidelityName;
+  const accepted = FIDELITY_FLAG_VALUES[setting];
+  if (value === undefined || !accepted.includes(value)) {
+    throw new CliUsageError(
+      `${source} ${setting} must be one of ${accepted.join(', ')}, got "${value ?? ''}"`,
+    );
+  }
+  const field = FidelityBaseSchema.shape[setting];
+  return [setting, field.parse(field.def.type === 'boolean' ? value === 'true' : value)];
+}
+
+/**
+ * The `fidelity` option: the config file's, then `TIMOCK_FIDELITY`'s settings, then `--fidelity`'s, merged
+ * setting by setting (the later wins); `--strict` or `TIMOCK_STRICT` makes the profile `strict`.
+ */
+function fidelityOptions(
+  values: { strict?: boolean; fidelity?: string[] },
+  env: Readonly<Record<string, string | undefined>>,
+  config: ConfigFile,
+): FidelityInput {
+  const fromEnv = (env[SERVE_FLAGS.fidelity.env] ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  const settings = [
+    ...fromEnv.map((text) => fidelitySetting(SERVE_FLAGS.fidelity.env, text)),
+    ...(values.fidelity ?? []).map((text) => fidelitySetting('--fidelity', text)),
+  ];
+  const strict = values.strict === true || truthy(env[SERVE_FLAGS.strict.env]);
+  return {
+    ...config.fidelity,
+    ...Object.fromEntries(settings),
+    ...(strict ? { profile: 'strict' as const } : {}),
+  };
+}
+
+/**
  * One warning line when a config file that holds secret keys (other than the public demo key) can be
  * read by its group or by others; `undefined` when it cannot, or on platforms without POSIX modes.
  * The line names the file and its mode, never a key.
@@ -571,6 +664,7 @@ function parseServe(
       journalText === undefined ? undefined : integer('--journal-size', journalText, 1, MAX_JOURNAL_SIZE),
     fixtures: readFixtures(configPath, fixturePaths, values.fixtures ?? []),
     timeouts,
+    fidelity: fidelityOptions(values, env, config),
   };
 }
 

@@ -1,4 +1,12 @@
-import { ADMIN_PREFIX, buildOpenApiDocument, GETAPPINFO_PATH } from '@timock/schema';
+import {
+  ADMIN_PREFIX,
+  buildOpenApiDocument,
+  FIDELITY_NAMES,
+  FIDELITY_PROFILES,
+  type FidelityInput,
+  GETAPPINFO_PATH,
+  resolveFidelity,
+} from '@timock/schema';
 import pkg from '../../package.json' with { type: 'json' };
 import { DEMO_APP, type ServerOptions } from '../options.js';
 import { redactRedisUrl } from '../redis-store.js';
@@ -63,6 +71,20 @@ async function selfSignedCertificate(): Promise<{ key: string; cert: string }> {
   return { key: pems.private, cert: pems.cert };
 }
 
+/**
+ * The banner's fidelity line, e.g. `fidelity: strict profile; arrayBody=all-fields`: the profile and each
+ * setting that differs from it; `undefined` when every setting is the `evidence` profile's (the default).
+ */
+export function fidelityLine(input: FidelityInput): string | undefined {
+  const resolved = resolveFidelity(input);
+  const differs = (base: Readonly<Record<string, unknown>>) =>
+    FIDELITY_NAMES.filter((n) => resolved[n] !== base[n]);
+  if (differs(FIDELITY_PROFILES.evidence).length === 0) return undefined;
+  const profile = input.profile ?? 'evidence';
+  const settings = differs(FIDELITY_PROFILES[profile]).map((n) => `${n}=${resolved[n]}`);
+  return `fidelity: ${[`${profile} profile`, ...settings].join('; ')}`;
+}
+
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
@@ -80,6 +102,8 @@ export function banner(
 ): string[] {
   const lines = [`timock ${packageVersion()} serving getappinfo at ${paint('cyan', paint('bold', url))}`];
   if (cmd.now !== undefined) lines.push(`clock frozen at ${new Date(cmd.now).toISOString()}`);
+  const fidelity = fidelityLine(cmd.fidelity);
+  if (fidelity !== undefined) lines.push(fidelity);
   const redis = cmd.redis ?? cmd.config?.redis;
   if (redis !== undefined) {
     const { url, keyPrefix = 'timock' } = typeof redis === 'string' ? { url: redis } : redis;
@@ -162,6 +186,7 @@ async function serve(cmd: ServeCommand, output: CliOutput, paints: CliPaints): P
     ...(cmd.adminToken !== undefined ? { adminToken: cmd.adminToken } : {}),
     ...(cmd.journalSize !== undefined ? { journalSize: cmd.journalSize } : {}),
     fixtures: cmd.fixtures.map((f) => f.fixture),
+    fidelity: cmd.fidelity,
   };
   if (cmd.configPath !== undefined && cmd.config !== undefined) {
     const warning = configPermissionWarning(cmd.configPath, cmd.config);
