@@ -298,6 +298,11 @@ describe('timock-contract usage', () => {
       ['--base-url', 'http://127.0.0.1:1', '--sdkappid', '1', '--secret-key', 'k', '--ca', 'package.json'],
       /not a PEM/,
     ],
+    [['--fidelity', 'nope=1'], /--fidelity takes NAME=VALUE with NAME one of requireRandom, /],
+    [
+      ['--fidelity', 'arrayBody=maybe'],
+      /--fidelity arrayBody must be one of all-fields, refuse, got "maybe"/,
+    ],
   ])('%j exits 2 with one line', async (args, message) => {
     const out: string[] = [];
     const err: string[] = [];
@@ -307,6 +312,28 @@ describe('timock-contract usage', () => {
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(message);
     expect(err[0]).toMatch(/^timock-contract: [^\n]+\n$/);
+  });
+
+  it('starts the in-process fake with --strict and --fidelity, and the fidelity checks expect it', async () => {
+    const run = async (args: string[]) => {
+      const out: string[] = [];
+      const code = await runCli(
+        ['--only', 'fidelity.', '--reporter', 'json', ...args],
+        {},
+        {
+          out: (t) => out.push(t),
+          err: () => {},
+        },
+      );
+      return { code, report: JSON.parse(out.join('')) };
+    };
+    const strict = await run(['--strict', '--fidelity', 'successActionStatus=true']);
+    expect(strict.code).toBe(0);
+    const seen = Object.fromEntries(
+      (strict.report.fidelity as { setting: string; seen: unknown }[]).map((f) => [f.setting, f.seen]),
+    );
+    expect(seen).toMatchObject({ requireRandom: true, methodCheck: 'first', successActionStatus: true });
+    expect(strict.report.counts.pass).toBe(7);
   });
 
   it('exits 2 when the report cannot be written, after the run', async () => {

@@ -43,7 +43,8 @@ export const FidelityBaseSchema = z.strictObject({
     description: 'success answers end with a `RequestId` (`Id-<32 hex>-O-Seq-<n>`, as newer gateways send)',
   }),
   includeToday: z.boolean().meta({
-    description: '`Result` starts with today (Beijing time; generated figures for the whole day) instead of yesterday',
+    description:
+      '`Result` starts with today (Beijing time; generated figures for the whole day) instead of yesterday',
   }),
 });
 
@@ -145,4 +146,44 @@ export type FidelityInput = z.input<typeof FidelitySchema>;
 /** Every setting resolved from an optional input (the `evidence` profile when none). */
 export function resolveFidelity(input: FidelityInput = {}): Fidelity {
   return FidelitySchema.parse(input);
+}
+
+type FidelityField = (typeof FidelityBaseSchema.shape)[FidelityName];
+
+/** The values a setting accepts as text (`true`/`false` for a boolean). */
+function valuesOf(field: FidelityField): readonly string[] {
+  if ('options' in field) return field.options;
+  return ['true', 'false'];
+}
+
+/** Each fidelity setting and the values a `NAME=VALUE` assignment accepts, read from {@link FidelityBaseSchema}. */
+export const FIDELITY_VALUES: Readonly<Record<FidelityName, readonly string[]>> = Object.fromEntries(
+  Object.entries(FidelityBaseSchema.shape).map(([name, field]) => [name, valuesOf(field)]),
+) as Record<FidelityName, readonly string[]>;
+
+/**
+ * Reads one `NAME=VALUE` assignment of a fidelity setting (as command lines write them; a boolean is
+ * `true` or `false`).
+ *
+ * @returns the setting and its value, or `problem`: why the text is not an assignment (to follow the
+ *   flag's name in a message)
+ * @example
+ * parseFidelityAssignment('arrayBody=refuse'); // { name: 'arrayBody', value: 'refuse' }
+ */
+export function parseFidelityAssignment(
+  text: string,
+): { name: FidelityName; value: Fidelity[FidelityName] } | { problem: string } {
+  const eq = text.indexOf('=');
+  const name = eq < 0 ? text : text.slice(0, eq);
+  const value = eq < 0 ? undefined : text.slice(eq + 1);
+  if (!Object.hasOwn(FIDELITY_VALUES, name)) {
+    return { problem: `takes NAME=VALUE with NAME one of ${FIDELITY_NAMES.join(', ')}, got "${text}"` };
+  }
+  const setting = name as FidelityName;
+  const accepted = FIDELITY_VALUES[setting];
+  if (value === undefined || !accepted.includes(value)) {
+    return { problem: `${setting} must be one of ${accepted.join(', ')}, got "${value ?? ''}"` };
+  }
+  const typed = FidelityBaseSchema.shape[setting].def.type === 'boolean' ? value === 'true' : value;
+  return { name: setting, value: typed as Fidelity[FidelityName] };
 }

@@ -65,6 +65,7 @@ export {
   FIDELITY_NAMES,
   FIDELITY_PROFILES,
   FIDELITY_SETTINGS,
+  FIDELITY_VALUES,
   type Fidelity,
   FidelityBaseSchema,
   type FidelityBasis,
@@ -73,6 +74,7 @@ export {
   type FidelityProfile,
   FidelitySchema,
   type FidelitySetting,
+  parseFidelityAssignment,
   resolveFidelity,
 } from './fidelity.js';
 export {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatHelp, type HelpFlag, type Paint } from '@timock/mock-server';
-import { REGION_IDS } from '@timock/schema';
+import { type FidelityInput, parseFidelityAssignment, REGION_IDS } from '@timock/schema';
 import { REPORTERS, type ReporterName } from '../reporters.js';
 import { CHECKS } from '../run.js';
 import { type TargetInput, TargetSchema } from '../target.js';
@@ -68,6 +68,16 @@ export const CLI_FLAGS = {
     value: 'FILE',
     help: 'trust this PEM CA certificate (an HTTPS fake with its own certificate)',
   },
+  strict: {
+    type: 'boolean',
+    help: 'the fake runs the strict fidelity profile (timock --strict); in-process, start it so',
+  },
+  fidelity: {
+    type: 'string',
+    multiple: true,
+    value: 'NAME=VALUE',
+    help: 'one fidelity setting of the fake, as timock --fidelity takes it (repeatable); in-process, start it so',
+  },
   help: { type: 'boolean', short: 'h', help: 'print this help' },
   version: { type: 'boolean', short: 'v', help: 'print the version' },
 } as const satisfies Record<string, CliFlag>;
@@ -121,6 +131,8 @@ export type CliCommand =
       output?: string;
       aggressive: boolean;
       only?: string[];
+      /** How the fake is set (`--strict`, `--fidelity`): what the fidelity checks expect of a fake. */
+      fidelity: FidelityInput;
     };
 
 /** Flags that only make sense with an external target. */
@@ -159,11 +171,18 @@ export function parseCli(
     if (!CHECKS.some((c) => c.id.startsWith(prefix)))
       throw new CliUsageError(`--only ${prefix} matches no check (ids look like shape.order, auth.expired)`);
   }
+  const fidelity: FidelityInput = values.strict === true ? { profile: 'strict' } : {};
+  for (const text of (values.fidelity as string[] | undefined) ?? []) {
+    const read = parseFidelityAssignment(text);
+    if ('problem' in read) throw new CliUsageError(`--fidelity ${read.problem}`);
+    Object.assign(fidelity, { [read.name]: read.value });
+  }
   const common = {
     reporter: reporter as ReporterName,
     output: values.output as string | undefined,
     aggressive: values.aggressive === true,
     only,
+    fidelity,
   };
 
   const baseUrl = get('base-url');
@@ -223,6 +242,7 @@ export function parseCli(
     secretKey,
     userSig,
     ca,
+    fidelity,
   };
   const parsed = TargetSchema.safeParse(target);
   if (!parsed.success) {

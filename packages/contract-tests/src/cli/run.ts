@@ -40,7 +40,7 @@ export async function runCli(
       io.out(`${pkg.version}\n`);
       return 0;
     }
-    const mock = cmd.target === 'in-process' ? await startMockTarget() : undefined;
+    const mock = cmd.target === 'in-process' ? await startMockTarget(cmd.fidelity) : undefined;
     const progress = io.errIsTty === true || cmd.aggressive ? progressLine(io.err, io.errIsTty) : undefined;
     try {
       const report = await runContract(mock?.target ?? (cmd.target as Exclude<typeof cmd.target, string>), {

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIDELITY_NAMES, FidelityBaseSchema, resolveFidelity } from '@timock/schema';
+import { FIDELITY_NAMES, FIDELITY_VALUES, FidelityBaseSchema, resolveFidelity } from '@timock/schema';
 import { describe, expect, it } from 'vitest';
 import { DEMO_APP } from '../options.js';
 import { painter, stripStyles } from '../terminal.js';
@@ -9,7 +9,6 @@ import {
   CliUsageError,
   COMMANDS,
   configPermissionWarning,
-  FIDELITY_FLAG_VALUES,
   HELP_SPECS,
   helpText,
   parseCommand,
@@ -243,14 +242,14 @@ describe('fidelity: --strict, --fidelity, their variables and the config file', 
   };
 
   it('accepts every setting of FidelityBaseSchema with each of its values, booleans as true/false', () => {
-    expect(Object.keys(FIDELITY_FLAG_VALUES)).toEqual(FIDELITY_NAMES);
-    expect(FIDELITY_FLAG_VALUES).toMatchObject({
+    expect(Object.keys(FIDELITY_VALUES)).toEqual(FIDELITY_NAMES);
+    expect(FIDELITY_VALUES).toMatchObject({
       requireRandom: ['true', 'false'],
       methodCheck: ['last', 'first'],
       arrayBody: ['all-fields', 'refuse'],
     });
     for (const name of FIDELITY_NAMES) {
-      for (const text of FIDELITY_FLAG_VALUES[name]) {
+      for (const text of FIDELITY_VALUES[name]) {
         const value = fidelityOf(['--fidelity', `${name}=${text}`])[name];
         expect(FidelityBaseSchema.shape[name].safeParse(value).success, `${name}=${text}`).toBe(true);
         expect(String(value)).toBe(text);

@@ -2,11 +2,13 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  FidelityBaseSchema,
+  FIDELITY_VALUES,
+  type Fidelity,
   type FidelityInput,
   type FidelityName,
   type Fixture,
   FixtureSchema,
+  parseFidelityAssignment,
   REGION_IDS,
   type RegionId,
 } from '@timock/schema';
@@ -135,20 +137,6 @@ export type ConfigFile = z.input<typeof ConfigFileSchema>;
 
 const HELP_FLAG = { type: 'boolean', short: 'h', help: 'print this help' } as const;
 
-type FidelityField = (typeof FidelityBaseSchema.shape)[FidelityName];
-
-/** The values a setting accepts, as written on the command line (`true`/`false` for a boolean). */
-function valuesOf(field: FidelityField): readonly string[] {
-  if ('options' in field) return field.options;
-  if (field.def.type === 'boolean') return ['true', 'false'];
-  throw new Error(`--fidelity cannot write a ${field.def.type} setting`);
-}
-
-/** Each fidelity setting and the values `--fidelity NAME=VALUE` accepts, read from `FidelityBaseSchema`. */
-export const FIDELITY_FLAG_VALUES: Readonly<Record<FidelityName, readonly string[]>> = Object.fromEntries(
-  Object.entries(FidelityBaseSchema.shape).map(([name, field]) => [name, valuesOf(field)]),
-) as Record<FidelityName, readonly string[]>;
-
 /** Every flag of `timock serve` (also the default command), in help order; the parser reads this table. */
 export const SERVE_FLAGS = {
   host: {
@@ -248,7 +236,7 @@ export const SERVE_FLAGS = {
     multiple: true,
     value: 'NAME=VALUE',
     env: 'TIMOCK_FIDELITY',
-    help: `one fidelity setting, repeatable (TIMOCK_FIDELITY: NAME=VALUE,...); NAME: ${Object.keys(FIDELITY_FLAG_VALUES).join(', ')}`,
+    help: `one fidelity setting, repeatable (TIMOCK_FIDELITY: NAME=VALUE,...); NAME: ${Object.keys(FIDELITY_VALUES).join(', ')}`,
   },
   help: HELP_FLAG,
   version: { type: 'boolean', short: 'v', help: 'print the version' },
@@ -504,27 +492,11 @@ function redisOptions(
   return parsed.data;
 }
 
-/**
- * One `NAME=VALUE` of `--fidelity` (or of `TIMOCK_FIDELITY`: `source` names which), checked against
- * `FidelityBaseSchema`; a boolean is written `true` or `false`.
- */
-function fidelitySetting(source: string, text: string): [FidelityName, boolean | string] {
-  const eq = text.indexOf('=');
-  const name = eq < 0 ? text : text.slice(0, eq);
-  const value = eq < 0 ? undefined : text.slice(eq + 1);
-  if (!Object.hasOwn(FIDELITY_FLAG_VALUES, name)) {
-    const names = Object.keys(FIDELITY_FLAG_VALUES).join(', ');
-    throw new CliUsageError(`${source} takes NAME=VALUE with NAME one of ${names}, got "${text}"`);
-  }
-  const setting = name as FidelityName;
-  const accepted = FIDELITY_FLAG_VALUES[setting];
-  if (value === undefined || !accepted.includes(value)) {
-    throw new CliUsageError(
-      `${source} ${setting} must be one of ${accepted.join(', ')}, got "${value ?? ''}"`,
-    );
-  }
-  const field = FidelityBaseSchema.shape[setting];
-  return [setting, field.parse(field.def.type === 'boolean' ? value === 'true' : value)];
+/** One `NAME=VALUE` of `--fidelity` (or of `TIMOCK_FIDELITY`: `source` names which). */
+function fidelitySetting(source: string, text: string): [FidelityName, Fidelity[FidelityName]] {
+  const read = parseFidelityAssignment(text);
+  if ('problem' in read) throw new CliUsageError(`${source} ${read.problem}`);
+  return [read.name, read.value];
 }
 
 /**
