@@ -6,32 +6,29 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_APP, signUserSig } from '@timock/mock-server';
-import { forkWorker, installCleanup, startProcess, stopAll } from './lib/procs.mjs';
+import { benchRequests, LOAD_APPS } from './lib/fixtures.mjs';
+import { createProcessGroup } from './lib/procs.mjs';
 import { table } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const kind = process.argv[2] ?? 'full';
 const seconds = Number(process.argv[3] ?? 10);
 const dir = join(here, 'results');
-installCleanup();
+const procs = createProcessGroup();
+procs.installCleanup();
 mkdirSync(dir, { recursive: true });
 
-const sig = signUserSig({
-  sdkappid: DEMO_APP.sdkappid,
-  secretKey: kind === 'invalid' ? 'f'.repeat(64) : DEMO_APP.secretKey,
-  identifier: 'administrator',
-});
-const body = kind === 'two' ? '{"RequestField":["ChainIncrease","ChainDecrease"]}' : '{}';
-const options = { apps: [{ ...DEMO_APP, rateLimitPerSecond: 1_000_000 }] };
-const srv = await startProcess(
+const requests = benchRequests(Math.floor(Date.now() / 1000))[kind];
+if (!requests) throw new Error(`usage: node bench/profile.mjs [full|two|invalid] [seconds]`);
+const options = { apps: LOAD_APPS };
+const srv = await procs.startProcess(
   process.execPath,
   ['--cpu-prof', '--cpu-prof-dir', dir, join(here, 'servers', 'fake.mjs'), JSON.stringify(options)],
   { cwd: here },
 );
 const before = new Set(readdirSync(dir));
 try {
-  const worker = forkWorker(join(here, 'lib', 'load-worker.mjs'));
+  const worker = procs.forkWorker(join(here, 'lib', 'load-worker.mjs'));
   const result = await new Promise((resolve, reject) => {
     worker.on('message', (m) => {
       if (m.type === 'result') resolve(m.result);
@@ -40,18 +37,11 @@ try {
     worker.send({
       type: 'run',
       config: {
-        url: srv.url,
+        urls: [srv.url],
         connections: 50,
         durationSec: seconds,
         warmupSec: 0,
-        requests: [
-          {
-            method: 'POST',
-            path: `/v4/openconfigsvr/getappinfo?sdkappid=${DEMO_APP.sdkappid}&identifier=administrator&usersig=${encodeURIComponent(sig)}&random=7&contenttype=json`,
-            headers: { 'content-type': 'application/json' },
-            body,
-          },
-        ],
+        requests,
       },
     });
   });
@@ -59,7 +49,7 @@ try {
   console.log(`${kind}: ${Math.round(result.rps)} req/s under the profiler (slower than without it)`);
 } finally {
   await srv.stop(); // SIGTERM: the fake closes and exits normally, which writes the profile
-  await stopAll();
+  await procs.stopAll();
 }
 
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile') && !before.has(f));
