@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// CPU profile of the fake under load: node bench/profile.mjs [full|two|invalid] [seconds]
-// Starts the fake (bench/servers/fake.mjs) with --cpu-prof, loads it with autocannon in another
-// process, stops it, and prints the self time by function and by package/file. The .cpuprofile stays
+// CPU profile of the fake under load: node bench/profile.mjs [full|two|invalid] [seconds] [timock flags]
+// Starts the fake (bench/servers/fake.mjs, or with `--timock` the `timock` command with its default
+// flags, its output to a file) with --cpu-prof, loads it with autocannon in another process, stops it, and prints the self time by function and by package/file. The .cpuprofile stays
 // in bench/results/ (open it in Chrome DevTools or speedscope).
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchRequests, LOAD_APPS } from './lib/fixtures.mjs';
 import { createProcessGroup } from './lib/procs.mjs';
+import { createServers } from './lib/servers.mjs';
 import { table } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -20,13 +22,19 @@ mkdirSync(dir, { recursive: true });
 
 const requests = benchRequests(Math.floor(Date.now() / 1000))[kind];
 if (!requests) throw new Error(`usage: node bench/profile.mjs [full|two|invalid] [seconds]`);
-const options = { apps: LOAD_APPS };
-const srv = await procs.startProcess(
-  process.execPath,
-  ['--cpu-prof', '--cpu-prof-dir', dir, join(here, 'servers', 'fake.mjs'), JSON.stringify(options)],
-  { cwd: here },
-);
+const timockFlags = process.argv.indexOf('--timock');
+const servers = createServers({
+  procs,
+  root: resolve(here, '..'),
+  tmp: mkdtempSync(join(tmpdir(), 'timock-profile-')),
+  redisServer: undefined,
+  nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
+});
 const before = new Set(readdirSync(dir));
+const srv =
+  timockFlags > 0
+    ? await servers.timock(process.argv.slice(timockFlags + 1))
+    : await servers.script('fake.mjs', [JSON.stringify({ apps: LOAD_APPS })]);
 try {
   const worker = procs.forkWorker(join(here, 'lib', 'load-worker.mjs'));
   const result = await new Promise((resolve, reject) => {

@@ -16,13 +16,14 @@ const TIMOCK_READY = /serving getappinfo at (\S+)/;
  * @property {string} root     the repository root
  * @property {string} tmp      a temporary directory of this run (config, bodies, logs)
  * @property {string | undefined} redisServer  the redis-server binary, if any
+ * @property {string[]} [nodeArgs]  flags for node before each server's script (e.g. `--cpu-prof`)
  */
 
 /**
  * The server starters of one run.
  * @param {ServerContext} ctx
  */
-export function createServers({ procs, root, tmp, redisServer }) {
+export function createServers({ procs, root, tmp, redisServer, nodeArgs = [] }) {
   const bench = join(root, 'bench');
   const timockBin = join(root, 'packages', 'mock-server', 'bin', 'timock.js');
   // Only the demo app's limit differs from the defaults (every load row would be refused at 200/s).
@@ -33,7 +34,9 @@ export function createServers({ procs, root, tmp, redisServer }) {
 
   /** A script of bench/servers, announcing `READY <url>`. */
   const script = (name, args = []) =>
-    procs.startProcess(process.execPath, [join(bench, 'servers', name), ...args], { cwd: bench });
+    procs.startProcess(process.execPath, [...nodeArgs, join(bench, 'servers', name), ...args], {
+      cwd: bench,
+    });
 
   /**
    * The `timock` command with its default flags except the raised limit and `--port 0`, plus `args`;
@@ -41,12 +44,16 @@ export function createServers({ procs, root, tmp, redisServer }) {
    * @param {string[]} [args]
    */
   const timock = (args = []) =>
-    procs.startProcess(process.execPath, [timockBin, '--port', '0', '--config', configFile, ...args], {
-      cwd: tmp,
-      env,
-      logFile: join(tmp, `timock-${randomUUID()}.log`),
-      readyPattern: TIMOCK_READY,
-    });
+    procs.startProcess(
+      process.execPath,
+      [...nodeArgs, timockBin, '--port', '0', '--config', configFile, ...args],
+      {
+        cwd: tmp,
+        env,
+        logFile: join(tmp, `timock-${randomUUID()}.log`),
+        readyPattern: TIMOCK_READY,
+      },
+    );
 
   /** A fresh redis-server: no persistence, a temporary directory, a free loopback port. */
   const redis = async () => {
