@@ -45,7 +45,8 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   };
   const fastifyOptions: FastifyServerOptions = {
     logger: logging.logger,
-    childLoggerFactory: requestChildLogger,
+    // Fastify skips the per-request child when there is no logger, unless a factory is given.
+    ...(logging.logger === false ? {} : { childLoggerFactory: requestChildLogger }),
     requestTimeout: opts.requestTimeout,
     keepAliveTimeout: opts.keepAliveTimeout,
     connectionTimeout: opts.connectionTimeout,
