@@ -1,37 +1,42 @@
 #!/usr/bin/env node
-// CPU profile of the fake under load: node bench/profile.mjs [full|two|invalid] [seconds]
-// Starts the fake (bench/servers/fake.mjs) with --cpu-prof, loads it with autocannon in another
-// process, stops it, and prints the self time by function and by package/file. The .cpuprofile stays
+// CPU profile of the fake under load: node bench/profile.mjs [full|two|invalid] [seconds] [timock flags]
+// Starts the fake (bench/servers/fake.mjs, or with `--timock` the `timock` command with its default
+// flags, its output to a file) with --cpu-prof, loads it with autocannon in another process, stops it, and prints the self time by function and by package/file. The .cpuprofile stays
 // in bench/results/ (open it in Chrome DevTools or speedscope).
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_APP, signUserSig } from '@timock/mock-server';
-import { forkWorker, installCleanup, startProcess, stopAll } from './lib/procs.mjs';
+import { benchRequests, LOAD_APPS } from './lib/fixtures.mjs';
+import { createProcessGroup } from './lib/procs.mjs';
+import { createServers } from './lib/servers.mjs';
 import { table } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const kind = process.argv[2] ?? 'full';
 const seconds = Number(process.argv[3] ?? 10);
 const dir = join(here, 'results');
-installCleanup();
+const procs = createProcessGroup();
+procs.installCleanup();
 mkdirSync(dir, { recursive: true });
 
-const sig = signUserSig({
-  sdkappid: DEMO_APP.sdkappid,
-  secretKey: kind === 'invalid' ? 'f'.repeat(64) : DEMO_APP.secretKey,
-  identifier: 'administrator',
+const requests = benchRequests(Math.floor(Date.now() / 1000))[kind];
+if (!requests) throw new Error(`usage: node bench/profile.mjs [full|two|invalid] [seconds]`);
+const timockFlags = process.argv.indexOf('--timock');
+const servers = createServers({
+  procs,
+  root: resolve(here, '..'),
+  tmp: mkdtempSync(join(tmpdir(), 'timock-profile-')),
+  redisServer: undefined,
+  nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
 });
-const body = kind === 'two' ? '{"RequestField":["ChainIncrease","ChainDecrease"]}' : '{}';
-const options = { apps: [{ ...DEMO_APP, rateLimitPerSecond: 1_000_000 }] };
-const srv = await startProcess(
-  process.execPath,
-  ['--cpu-prof', '--cpu-prof-dir', dir, join(here, 'servers', 'fake.mjs'), JSON.stringify(options)],
-  { cwd: here },
-);
 const before = new Set(readdirSync(dir));
+const srv =
+  timockFlags > 0
+    ? await servers.timock(process.argv.slice(timockFlags + 1))
+    : await servers.script('fake.mjs', [JSON.stringify({ apps: LOAD_APPS })]);
 try {
-  const worker = forkWorker(join(here, 'lib', 'load-worker.mjs'));
+  const worker = procs.forkWorker(join(here, 'lib', 'load-worker.mjs'));
   const result = await new Promise((resolve, reject) => {
     worker.on('message', (m) => {
       if (m.type === 'result') resolve(m.result);
@@ -40,18 +45,11 @@ try {
     worker.send({
       type: 'run',
       config: {
-        url: srv.url,
+        urls: [srv.url],
         connections: 50,
         durationSec: seconds,
         warmupSec: 0,
-        requests: [
-          {
-            method: 'POST',
-            path: `/v4/openconfigsvr/getappinfo?sdkappid=${DEMO_APP.sdkappid}&identifier=administrator&usersig=${encodeURIComponent(sig)}&random=7&contenttype=json`,
-            headers: { 'content-type': 'application/json' },
-            body,
-          },
-        ],
+        requests,
       },
     });
   });
@@ -59,7 +57,7 @@ try {
   console.log(`${kind}: ${Math.round(result.rps)} req/s under the profiler (slower than without it)`);
 } finally {
   await srv.stop(); // SIGTERM: the fake closes and exits normally, which writes the profile
-  await stopAll();
+  await procs.stopAll();
 }
 
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile') && !before.has(f));

@@ -6,9 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEMO_APP, signUserSig } from '@timock/mock-server';
-import { agent, sample } from './lib/http.mjs';
+import { GETAPPINFO_PATH } from '@timock/schema';
+import { createSampler } from './lib/http.mjs';
 import { runLoad } from './lib/load.mjs';
-import { installCleanup, startProcess, stopAll } from './lib/procs.mjs';
+import { createProcessGroup } from './lib/procs.mjs';
 import { createProgress } from './lib/progress.mjs';
 import { fmtMB, fmtMs, fmtNum, rssLevels } from './lib/stats.mjs';
 
@@ -56,7 +57,7 @@ const LIMITED = {
   rateLimitPerSecond: 100,
 };
 const OPTIONS = { apps: [{ ...DEMO_APP, rateLimitPerSecond: 1_000_000 }, LIMITED] };
-const PATH = '/v4/openconfigsvr/getappinfo';
+const PATH = `/${GETAPPINFO_PATH}`;
 const sig = (app, identifier, key = app.secretKey) =>
   signUserSig({ sdkappid: app.sdkappid, secretKey: key, identifier, expireSeconds: 86_400 });
 const query = (app, identifier, usersig, extra = '') =>
@@ -93,7 +94,7 @@ const MIX = [
 async function checkSamples(url, when) {
   const problems = [];
   for (const { code, req } of MIX) {
-    const s = await sample(url, req);
+    const s = await sampler.sample(url, req);
     const ok = s.status === 200 && [code].flat().includes(s.json?.ErrorCode);
     if (!ok)
       problems.push(
@@ -103,13 +104,15 @@ async function checkSamples(url, when) {
   return problems;
 }
 
-installCleanup();
+const procs = createProcessGroup();
+procs.installCleanup();
+const sampler = createSampler();
 let failed = false;
 try {
   console.log(
     `timock soak: ${seconds} s, ${fmtNum(rate)} req/s over ${connections} connections, ${MIX.length} kinds of request; node ${process.version}`,
   );
-  const srv = await startProcess(
+  const srv = await procs.startProcess(
     process.execPath,
     [join(here, 'servers', 'fake.mjs'), JSON.stringify(OPTIONS)],
     {
@@ -122,6 +125,7 @@ try {
   const problems = await checkSamples(srv.url, 'before');
   progress.step(`${seconds} s of load at ${fmtNum(rate)} req/s`);
   const r = await runLoad(
+    procs,
     srv,
     MIX.map((m) => m.req),
     { connections, durationSec: seconds, warmupSec: 0, overallRate: rate },
@@ -161,7 +165,7 @@ try {
   console.error(`soak: ${error instanceof Error ? error.message : String(error)}`);
   failed = true;
 } finally {
-  await stopAll();
-  await agent.close();
+  await procs.stopAll();
+  await sampler.close();
 }
 process.exitCode = failed ? 1 : 0;

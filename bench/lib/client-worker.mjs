@@ -7,6 +7,7 @@
 // Protocol: parent sends { type: 'run', config: { url, sdkappid, secretKey, identifier, usersig,
 // blocks, callsPerBlock, warmupCalls } }; answers { type: 'result', result } or { type: 'skip', reason }
 // or { type: 'error', message }.
+import { GETAPPINFO_PATH } from '@timock/schema';
 import { Pool } from 'undici';
 import { median } from './stats.mjs';
 
@@ -41,7 +42,7 @@ process.on('message', async (msg) => {
       return;
     }
     const pool = new Pool(c.url);
-    const path = `/v4/openconfigsvr/getappinfo?sdkappid=${c.sdkappid}&identifier=${encodeURIComponent(c.identifier)}&usersig=${encodeURIComponent(c.usersig)}&contenttype=json&random=`;
+    const path = `/${GETAPPINFO_PATH}?sdkappid=${c.sdkappid}&identifier=${encodeURIComponent(c.identifier)}&usersig=${encodeURIComponent(c.usersig)}&contenttype=json&random=`;
     const raw = async () => {
       const random = (Math.random() * 4294967296) >>> 0;
       const res = await pool.request({

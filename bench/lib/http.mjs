@@ -1,30 +1,36 @@
 // Small HTTP helpers of the orchestrator (sample checks, readiness polling), on undici.
 import { Agent, request } from 'undici';
 
-/** One short-lived agent for the orchestrator's own sample requests (closed at the end). */
-export const agent = new Agent({ connections: 4, keepAliveTimeout: 1000 });
-
 /**
- * Sends one request and reads the whole answer.
- * @param {string} origin
- * @param {{ method: string, path: string, headers?: Record<string, string>, body?: string }} req
- * @returns {Promise<{ status: number, body: Buffer, json: any }>}
+ * A sampler: one short-lived agent for the orchestrator's own sample requests; `close()` it at the end.
+ * `sample(origin, req)` sends one request and reads the whole answer.
  */
-export async function sample(origin, req) {
-  const res = await request(origin + req.path, {
-    method: /** @type {any} */ (req.method),
-    headers: req.headers,
-    body: req.body,
-    dispatcher: agent,
-  });
-  const body = Buffer.from(await res.body.arrayBuffer());
-  let json;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, body, json };
+export function createSampler() {
+  const agent = new Agent({ connections: 4, keepAliveTimeout: 1000 });
+  return {
+    /**
+     * @param {string} origin
+     * @param {{ method: string, path: string, headers?: Record<string, string>, body?: string }} req
+     * @returns {Promise<{ status: number, body: Buffer, json: any }>}
+     */
+    async sample(origin, req) {
+      const res = await request(origin + req.path, {
+        method: /** @type {any} */ (req.method),
+        headers: req.headers,
+        body: req.body,
+        dispatcher: agent,
+      });
+      const body = Buffer.from(await res.body.arrayBuffer());
+      let json;
+      try {
+        json = JSON.parse(body.toString('utf8'));
+      } catch {
+        json = undefined;
+      }
+      return { status: res.statusCode, body, json };
+    },
+    close: () => agent.close(),
+  };
 }
 
 /**

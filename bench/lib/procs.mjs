@@ -1,19 +1,11 @@
-// Child processes of the benchmark: servers (spawned, "READY <url>" on stdout) and workers (forked,
-// IPC). Every child is tracked and stopped at the end, on error and on Ctrl-C.
+// Child processes of the benchmark: servers (spawned, "READY <url>" on stdout, or a URL in a log file)
+// and workers (forked, IPC). A process group tracks every child it started and stops them at the end,
+// on error and on Ctrl-C.
 import { fork, spawn } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { parseProcStatus } from './stats.mjs';
-
-/** @type {Set<import('node:child_process').ChildProcess>} */
-const children = new Set();
-
-function track(child) {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
+import { parseProcStat, parseProcStatus } from './stats.mjs';
 
 /**
  * Stops one child: SIGTERM, then SIGKILL after `graceMs`.
@@ -33,36 +25,13 @@ export function stopChild(child, graceMs = 3000) {
   });
 }
 
-/** Stops every child still running (each by its own handle). */
-export async function stopAll() {
-  await Promise.all([...children].map((c) => stopChild(c, 1500)));
-}
-
-let hooked = false;
-/** Installs the Ctrl-C / termination / crash handlers that stop every child before exiting. */
-export function installCleanup() {
-  if (hooked) return;
-  hooked = true;
-  const bail = (code) => {
-    for (const c of children) c.kill('SIGKILL');
-    process.exit(code);
-  };
-  process.once('SIGINT', () => {
-    console.error('\ninterrupted: stopping every server and load generator');
-    bail(130);
-  });
-  process.once('SIGTERM', () => bail(143));
-  process.on('exit', () => {
-    for (const c of children) c.kill('SIGKILL');
-  });
-}
-
 /**
  * @typedef {object} RunningServer
  * @property {string} url
  * @property {number} pid
+ * @property {number[]} [pids]     every process of the server side (replicas, their Redis), for CPU time
+ * @property {string[]} [urls]     several origins (replicas): the load is split over them
  * @property {number} startedAt   performance.now() at spawn
- * @property {number} readyAt     performance.now() when READY was read
  * @property {() => Promise<void>} stop
  * @property {() => string} stderr  what the server wrote on stderr so far
  * @property {() => string} stdout  what the server wrote on stdout so far (including the READY line)
@@ -70,80 +39,128 @@ export function installCleanup() {
  */
 
 /**
- * Spawns a server process and waits for its "READY <url>" line (or a URL matcher for other CLIs).
- * @param {string} command
- * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number, readyPattern?: RegExp | null, url?: string }} [options]
- *   `readyPattern` must capture the URL in group 1; `null` resolves at once with `url` (for servers
- *   that print nothing: poll them with waitFor200).
- * @returns {Promise<RunningServer>}
+ * @typedef {object} StartOptions
+ * @property {string} [cwd]
+ * @property {NodeJS.ProcessEnv} [env]
+ * @property {number} [timeoutMs]  how long to wait for readiness (default 30,000)
+ * @property {RegExp | null} [readyPattern]  must capture the URL in group 1 (default `READY <url>`);
+ *   `null` resolves at once with `url` (for servers that print nothing: poll them with waitFor200)
+ * @property {string} [url]
+ * @property {string} [logFile]  stdout and stderr go to this file (as a user redirecting `timock`'s
+ *   output); readiness is `readyPattern` found in it
  */
-export function startProcess(command, args, options = {}) {
-  const pattern = options.readyPattern ?? /^READY (\S+)/m;
-  const startedAt = performance.now();
-  const child = track(
-    spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    }),
-  );
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d) => {
-    if (err.length < 20000) err += d;
-  });
-  child.stdin.on('error', () => undefined);
-  const handle = (url) => ({
-    url: url.replace(/\/+$/, ''),
-    pid: child.pid,
-    startedAt,
-    readyAt: performance.now(),
-    stop: () => stopChild(child),
-    stderr: () => err,
-    stdout: () => out,
-    alive: () => child.exitCode === null && child.signalCode === null,
-  });
-  if (options.readyPattern === null) {
-    child.stdout.resume();
-    return Promise.resolve(handle(options.url ?? ''));
-  }
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stopChild(child);
-      reject(
-        new Error(`${command} ${args.join(' ')}: not ready after ${options.timeoutMs ?? 30000} ms\n${err}`),
-      );
-    }, options.timeoutMs ?? 30000);
-    const onData = (d) => {
-      if (out.length < 20000) out += d;
-      const m = pattern.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      child.stdout.off('data', onData);
-      // Keep draining (Prism logs); the first 20,000 characters stay readable through stdout().
-      child.stdout.on('data', (d) => {
-        if (out.length < 20000) out += d;
-      });
-      resolve(handle(options.url ?? m[1]));
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(
-        new Error(`${command} ${args.join(' ')} exited (${code ?? signal}) before it was ready\n${err}`),
-      );
-    });
-  });
-}
 
 /**
- * Forks a worker script with an IPC channel.
- * @param {string} script
- * @param {string[]} [args]
+ * A group of child processes: everything started through it is stopped by `stopAll()`, and by the
+ * handlers `installCleanup()` sets up (Ctrl-C, SIGTERM, exit).
  */
-export function forkWorker(script, args = []) {
-  return track(fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+export function createProcessGroup() {
+  /** @type {Set<import('node:child_process').ChildProcess>} */
+  const children = new Set();
+  const track = (child) => {
+    children.add(child);
+    child.once('exit', () => children.delete(child));
+    return child;
+  };
+  const killAll = () => {
+    for (const c of children) c.kill('SIGKILL');
+  };
+
+  /**
+   * Spawns a server process and waits until it is ready.
+   * @param {string} command
+   * @param {string[]} args
+   * @param {StartOptions} [options]
+   * @returns {Promise<RunningServer>}
+   */
+  function startProcess(command, args, options = {}) {
+    const pattern = options.readyPattern ?? /^READY (\S+)/m;
+    const timeoutMs = options.timeoutMs ?? 30000;
+    const startedAt = performance.now();
+    const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'w');
+    const child = track(
+      spawn(command, args, {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        stdio: logFd === undefined ? ['pipe', 'pipe', 'pipe'] : ['pipe', logFd, logFd],
+      }),
+    );
+    let out = '';
+    let err = '';
+    const keep = (text, d) => (text.length < 20000 ? text + d : text);
+    child.stderr?.on('data', (d) => {
+      err = keep(err, d);
+    });
+    child.stdout?.on('data', (d) => {
+      out = keep(out, d);
+    });
+    child.stdin.on('error', () => undefined);
+    const read = () => (options.logFile === undefined ? out : readFileSync(options.logFile, 'utf8'));
+    const handle = (url) => ({
+      url: url.replace(/\/+$/, ''),
+      pid: child.pid,
+      startedAt,
+      stop: () => stopChild(child),
+      stderr: () => (options.logFile === undefined ? err : ''),
+      stdout: read,
+      alive: () => child.exitCode === null && child.signalCode === null,
+    });
+    if (options.readyPattern === null) return Promise.resolve(handle(options.url ?? ''));
+    return new Promise((resolve, reject) => {
+      const deadline = performance.now() + timeoutMs;
+      const poll = setInterval(() => {
+        const m = pattern.exec(options.logFile === undefined ? out : read().slice(0, 20000));
+        if (m) {
+          done();
+          resolve(handle(options.url ?? m[1]));
+        } else if (performance.now() > deadline) {
+          done();
+          void stopChild(child);
+          reject(new Error(`${command} ${args.join(' ')}: not ready after ${timeoutMs} ms\n${err}`));
+        }
+      }, 10);
+      const onExit = (code, signal) => {
+        done();
+        reject(
+          new Error(`${command} ${args.join(' ')} exited (${code ?? signal}) before it was ready\n${err}`),
+        );
+      };
+      const done = () => {
+        clearInterval(poll);
+        child.off('exit', onExit);
+      };
+      child.once('exit', onExit);
+    });
+  }
+
+  /**
+   * Forks a worker script with an IPC channel.
+   * @param {string} script
+   * @param {string[]} [args]
+   */
+  function forkWorker(script, args = []) {
+    return track(fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  }
+
+  return {
+    startProcess,
+    forkWorker,
+    /** Stops every child still running (each by its own handle). */
+    stopAll: () => Promise.all([...children].map((c) => stopChild(c, 1500))),
+    /** Ctrl-C / termination / exit handlers that stop every child of this group first. */
+    installCleanup() {
+      process.once('SIGINT', () => {
+        console.error('\ninterrupted: stopping every server and load generator');
+        killAll();
+        process.exit(130);
+      });
+      process.once('SIGTERM', () => {
+        killAll();
+        process.exit(143);
+      });
+      process.on('exit', killAll);
+    },
+  };
 }
 
 /**
@@ -158,9 +175,6 @@ export function readMemory(pid) {
   }
 }
 
-/** Clock ticks per second of `/proc/<pid>/stat` (`getconf CLK_TCK`; 100 on every usual Linux). */
-const CLK_TCK = 100;
-
 /**
  * CPU time (user + system) a process has used so far, in seconds, from `/proc/<pid>/stat`; NaN when it
  * cannot be read. Resolution 10 ms.
@@ -168,10 +182,7 @@ const CLK_TCK = 100;
  */
 export function readCpuSeconds(pid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return Number.NaN;
   }
@@ -190,11 +201,12 @@ export function freePort() {
 }
 
 /**
- * An executable on PATH, or `undefined`.
+ * An executable on PATH (or in /usr/bin, /usr/local/bin), or `undefined`.
  * @param {string} name
  */
 export function findBinary(name) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/local/bin'];
+  for (const dir of dirs) {
     if (dir === '') continue;
     try {
       accessSync(join(dir, name), constants.X_OK);

@@ -143,3 +143,84 @@ export function parseProcStatus(text) {
   };
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
+
+/**
+ * CPU time (user + system) in `/proc/<pid>/stat` text, in seconds (clock ticks of 10 ms, as on every
+ * usual Linux). The command name (field 2) may hold spaces and parentheses: fields are counted from the
+ * last `)`.
+ * @param {string} text
+ * @returns {number} NaN when the text is not a stat line
+ */
+export function parseProcStat(text) {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return Number.NaN;
+  // Fields after the command name start at field 3; utime and stime are fields 14 and 15.
+  const fields = text.slice(close + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * The figures of one autocannon run, from autocannon's own result (its counters and histograms): req/s
+ * over the run, latency percentiles (whole ms, autocannon's resolution), bytes per answer, statuses.
+ * @param {any} result  autocannon's result object
+ */
+export function summarizeAutocannon(result) {
+  const requests = result.requests.total;
+  const seconds = result.duration;
+  /** @type {Record<string, number>} */
+  const statuses = {};
+  for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = count;
+  return {
+    durationSec: seconds,
+    requests,
+    rps: seconds > 0 ? requests / seconds : Number.NaN,
+    latencyMs: {
+      mean: result.latency.mean,
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    bytesPerResponse: requests > 0 ? result.throughput.total / requests : 0,
+    statuses,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+/** Below this share of one core over the measured window, a server was not the bottleneck. */
+export const CPU_BOUND = 0.9;
+
+/**
+ * Whether a load measured its server: the server side must have kept one core busy (`serverCpu`, CPU
+ * seconds per wall second, at least {@link CPU_BOUND}); otherwise the row's ratio is not used. The
+ * reason names the likely cause: the generator at its own limit, or other work on the machine.
+ * @param {{ serverCpu: number, generatorCpu: number }} load
+ * @returns {{ cpuBound: boolean, reason?: string }}
+ */
+export function cpuBoundness({ serverCpu, generatorCpu }) {
+  if (!Number.isFinite(serverCpu)) return { cpuBound: false, reason: 'server CPU not readable' };
+  if (serverCpu >= CPU_BOUND) return { cpuBound: true };
+  const share = `server at ${Math.round(serverCpu * 100)}% of a core`;
+  return {
+    cpuBound: false,
+    reason:
+      generatorCpu >= CPU_BOUND
+        ? `${share}, generator at ${Math.round(generatorCpu * 100)}%: generator-bound`
+        : `${share}: machine busy or server waiting`,
+  };
+}
+
+/**
+ * A problem when the average answer (headers + body, as autocannon counts bytes) is not the expected
+ * body plus a header block of 50-400 bytes: an error envelope or a 429 would drag it far off.
+ * @param {number} bytesPerResponse
+ * @param {number} bodyBytes
+ * @returns {string | undefined}
+ */
+export function answerSizeProblem(bytesPerResponse, bodyBytes) {
+  const headerBytes = bytesPerResponse - bodyBytes;
+  if (headerBytes >= 50 && headerBytes <= 400) return undefined;
+  return `average answer of ${bytesPerResponse.toFixed(0)} bytes for a ${bodyBytes}-byte body`;
+}

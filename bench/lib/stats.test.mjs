@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
+  answerSizeProblem,
+  CPU_BOUND,
+  cpuBoundness,
   fmtMB,
   fmtMs,
   fmtNum,
   fmtRatio,
   fmtSpread,
   median,
+  parseProcStat,
   parseProcStatus,
   ratio,
   spread,
+  summarizeAutocannon,
   table,
   verdict,
 } from './stats.mjs';
@@ -69,5 +74,44 @@ describe('formatting', () => {
     const text = 'Name:\tnode\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\n';
     expect(parseProcStatus(text)).toEqual({ rss: 100 * 1024 * 1024, hwm: 200 * 1024 * 1024 });
     expect(parseProcStatus('').rss).toBeNaN();
+  });
+});
+
+describe('parseProcStat', () => {
+  it('adds utime and stime (ticks of 10 ms), whatever the command name holds', () => {
+    const rest = 'S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 1 0';
+    expect(parseProcStat(`123 (node) ${rest}`)).toBe(3);
+    expect(parseProcStat(`123 (a) b (c) ${rest}`)).toBe(3);
+    expect(parseProcStat('')).toBeNaN();
+  });
+});
+
+describe('summarizeAutocannon', () => {
+  it("takes counts, bytes, statuses and latency from autocannon's own result", () => {
+    const s = summarizeAutocannon({
+      duration: 2,
+      requests: { total: 1000 },
+      throughput: { total: 250_000 },
+      latency: { mean: 2.1, p50: 2, p90: 3, p99: 7, max: 12 },
+      statusCodeStats: { 200: { count: 1000 } },
+      non2xx: 0,
+      errors: 0,
+      timeouts: 0,
+    });
+    expect(s).toMatchObject({ rps: 500, bytesPerResponse: 250, statuses: { 200: 1000 } });
+    expect(s.latencyMs).toMatchObject({ p50: 2, p99: 7 });
+  });
+});
+
+describe('cpuBoundness and answerSizeProblem', () => {
+  it('flags a server below one busy core, naming the generator when it was the limit', () => {
+    expect(cpuBoundness({ serverCpu: CPU_BOUND, generatorCpu: 0.5 })).toEqual({ cpuBound: true });
+    expect(cpuBoundness({ serverCpu: 0.6, generatorCpu: 0.99 }).reason).toMatch(/60%.*generator-bound/);
+    expect(cpuBoundness({ serverCpu: 0.6, generatorCpu: 0.5 }).reason).toMatch(/machine busy/);
+    expect(cpuBoundness({ serverCpu: Number.NaN, generatorCpu: 1 }).cpuBound).toBe(false);
+  });
+  it('accepts a body plus a header block, and nothing else', () => {
+    expect(answerSizeProblem(24_300, 24_112)).toBeUndefined();
+    expect(answerSizeProblem(300, 24_112)).toMatch(/average answer of 300 bytes/);
   });
 });

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { jsonErrorReason, REDACTED, redactUrl } from './logging.js';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import { pino } from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+import { jsonErrorReason, logsAt, REDACTED, redactUrl, requestLineWriter } from './logging.js';
 
 const reasonOf = (text: string): string => {
   try {
@@ -25,6 +27,21 @@ describe('redactUrl', () => {
   });
 });
 
+describe('redactUrl on plain request URLs', () => {
+  it('gives what the general pattern gives, on URLs with and without a UserSig', () => {
+    const general = (url: string) => redactUrl(`'${url}'`).slice(1, -1);
+    for (const url of [
+      '/v4/x?sdkappid=1&identifier=a&usersig=eJx*-_&random=7&contenttype=json',
+      '/v4/x?UserSig=A&user%73ig=B&usersig&usersig=&a=b=c&usersig=x=y',
+      '/v4/x?a=1&b=2',
+      '/v4/x?usersig=A?b=2',
+    ]) {
+      expect(redactUrl(url)).toBe(general(url));
+    }
+    expect(redactUrl('/v4/x?usersig=A&b=2')).toBe(`/v4/x?usersig=${REDACTED}&b=2`);
+  });
+});
+
 describe('jsonErrorReason', () => {
   it('never quotes the text that failed to parse', () => {
     const secret = 'AKIDsecret12345678';
@@ -43,5 +60,44 @@ describe('jsonErrorReason', () => {
 
   it('keeps the position when the message gives one and quotes nothing', () => {
     expect(reasonOf('{"a":1 "b"}')).toMatch(/in JSON at position 7( \(line 1 column 8\))?$/);
+  });
+});
+
+describe('logsAt and requestLineWriter', () => {
+  const capture = (level: string) => {
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level }, { write: (s: string) => lines.push(JSON.parse(s)) });
+    return { log: log as unknown as FastifyBaseLogger, lines };
+  };
+  const request = { id: 'req-1', method: 'POST', url: '/x?usersig=SECRET&a=1' } as FastifyRequest;
+
+  it('says whether a level is written, and false for a logger without levels (logging off)', () => {
+    const { log } = capture('warn');
+    expect(logsAt(log, 'warn')).toBe(true);
+    expect(logsAt(log, 'info')).toBe(false);
+    expect(logsAt({ info: () => undefined } as unknown as FastifyBaseLogger, 'error')).toBe(false);
+  });
+
+  it('writes one line with the UserSig redacted, and nothing at all above info', () => {
+    const info = capture('info');
+    requestLineWriter(info.log)(request, { sdkappid: '1', identifier: 'a', code: 0 }, 0.12345);
+    expect(info.lines).toEqual([
+      expect.objectContaining({
+        msg: 'request completed',
+        reqId: 'req-1',
+        url: `/x?usersig=${REDACTED}&a=1`,
+        code: 0,
+        responseTimeMs: 0.123,
+      }),
+    ]);
+    const warn = capture('warn');
+    const url = vi.fn(() => request.url);
+    requestLineWriter(warn.log)(
+      Object.defineProperty({ ...request }, 'url', { get: url }) as FastifyRequest,
+      null,
+      1,
+    );
+    expect(warn.lines).toEqual([]);
+    expect(url).not.toHaveBeenCalled();
   });
 });

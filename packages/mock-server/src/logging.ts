@@ -1,4 +1,5 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { destination, type Level, type Logger } from 'pino';
 import type { LoggerOption } from './options.js';
 
 /** What replaces a secret in a log line. */
@@ -6,6 +7,8 @@ export const REDACTED = '[redacted]';
 
 /** True when a raw query parameter name decodes to `usersig` in any letter case (`user%73ig` too). */
 function isUserSigName(raw: string): boolean {
+  // Most names hold no escape: compared as they are, without decoding (this runs for every logged URL).
+  if (!raw.includes('%') && !raw.includes('+')) return raw.length === 7 && raw.toLowerCase() === 'usersig';
   let name = raw.replaceAll('+', ' ');
   try {
     name = decodeURIComponent(name);
@@ -25,9 +28,29 @@ const QUERY_PARAMETER = /([?&])([^=&#?\s'"]*)=([^&#\s'"]*)/g;
  */
 export function redactUrl(text: string): string {
   if (!text.includes('=')) return text;
+  if (PLAIN_URL.test(text)) return redactPlainQuery(text);
   return text.replace(QUERY_PARAMETER, (whole, lead: string, name: string) =>
     isUserSigName(name) ? `${lead}${name}=${REDACTED}` : whole,
   );
+}
+
+/** A request URL as Node reads it: one `?`, nothing before it that starts a parameter, no fragment, quote or space. */
+const PLAIN_URL = /^[^?&=#\s'"]*\?[^?#\s'"]*$/;
+
+/** {@link redactUrl} for a {@link PLAIN_URL}: the same result, split on `&` instead of a pattern (every request line runs this). */
+function redactPlainQuery(url: string): string {
+  const q = url.indexOf('?');
+  const parts = url.slice(q + 1).split('&');
+  let changed = false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const eq = part.indexOf('=');
+    if (eq >= 0 && isUserSigName(part.slice(0, eq))) {
+      parts[i] = `${part.slice(0, eq)}=${REDACTED}`;
+      changed = true;
+    }
+  }
+  return changed ? `${url.slice(0, q + 1)}${parts.join('&')}` : url;
 }
 
 /** An error as a log line shows it: its type, code, and message and stack with any UserSig redacted. */
@@ -70,23 +93,136 @@ const REDACT_PATHS = [
   'req.headers["x-timock-admin-token"]',
 ];
 
+/** A Fastify logger configuration, and how to write out what it still holds. */
+export interface LoggerSetup {
+  /** Fastify's `logger` option. */
+  logger: false | Record<string, unknown>;
+  /** Writes out, synchronously, the lines still buffered (call it when the server closes). */
+  flush(): void;
+}
+
+/** How long a line may wait for others before the batch is written, ms. */
+const LINE_BATCH_MS = 50;
+/** A batch this large is written at once, characters. */
+const LINE_BATCH_CHARS = 64 * 1024;
+
+/**
+ * Lines to stdout without a write per line: lines gather for at most {@link LINE_BATCH_MS} ms (or
+ * {@link LINE_BATCH_CHARS} characters) and go out in one asynchronous write (pino's `destination`,
+ * `sync: false`): under load one write carries hundreds of lines. `flush()` writes out, synchronously,
+ * whatever is still pending.
+ */
+function stdoutLines(): { stream: { write(line: string): boolean }; flush(): void } {
+  const out = destination({ dest: 1, sync: false });
+  let pending = '';
+  let timer: NodeJS.Timeout | undefined;
+  const writeOut = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const text = pending;
+    pending = '';
+    if (text !== '') out.write(text);
+  };
+  return {
+    stream: {
+      write(line) {
+        pending += line;
+        if (pending.length >= LINE_BATCH_CHARS) writeOut();
+        else if (timer === undefined) timer = setTimeout(writeOut, LINE_BATCH_MS).unref();
+        return true;
+      },
+    },
+    flush() {
+      writeOut();
+      try {
+        out.flushSync();
+      } catch {
+        // a closed or broken stdout: nothing more can be written
+      }
+    },
+  };
+}
+
 /**
  * The Fastify logger configuration for a `logger` option: `false` stays off; otherwise pino at level
  * `info` (unless given) with redaction of UserSigs and secret keys, a request serializer that strips
- * `usersig` from the URL, and an error serializer that strips it from messages and stacks.
+ * `usersig` from the URL, and an error serializer that strips it from messages and stacks. Without a
+ * `stream` of the caller's, lines go to stdout asynchronously, in batches (at most 50 ms late);
+ * `flush()` writes out the rest (the server calls it when it closes).
  */
-export function loggerConfig(option: LoggerOption): false | Record<string, unknown> {
-  if (option === false) return false;
+export function loggerConfig(option: LoggerOption): LoggerSetup {
+  if (option === false) return { logger: false, flush: () => undefined };
   const given = option === true ? {} : option;
   const givenSerializers = (given.serializers as Record<string, unknown> | undefined) ?? {};
+  const own = given.stream === undefined ? stdoutLines() : undefined;
   return {
-    level: 'info',
-    ...given,
-    redact: { paths: REDACT_PATHS, censor: REDACTED },
-    serializers: {
-      req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), reqId: req.id }),
-      err: errorSerializer,
-      ...givenSerializers,
+    logger: {
+      level: 'info',
+      ...given,
+      ...(own ? { stream: own.stream } : {}),
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      serializers: {
+        req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), reqId: req.id }),
+        err: errorSerializer,
+        ...givenSerializers,
+      },
     },
+    flush: () => own?.flush(),
   };
+}
+
+/** The fields of a request line, as the route left them. */
+export interface RequestLineFields {
+  sdkappid?: string | undefined;
+  identifier?: string | undefined;
+  code?: number | undefined;
+}
+
+/**
+ * The writer of the one line per request (`request completed`, level `info`): method, URL with the
+ * UserSig redacted, sdkappid, identifier, code and response time. Nothing is computed when the
+ * logger's level discards `info`. The line's fields are built here and hold no secret, so its logger
+ * skips pino's redaction paths (the costliest part of a line); everything else stays redacted.
+ */
+export function requestLineWriter(
+  log: FastifyBaseLogger,
+): (request: FastifyRequest, fields: RequestLineFields | null, elapsedMs: number) => void {
+  const lines = log.child({}, { redact: { paths: [] } });
+  return (request, fields, elapsedMs) => {
+    if (!logsAt(lines, 'info')) return;
+    lines.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        url: redactUrl(request.url),
+        sdkappid: fields?.sdkappid,
+        identifier: fields?.identifier,
+        code: fields?.code,
+        responseTimeMs: Math.round(elapsedMs * 1000) / 1000,
+      },
+      'request completed',
+    );
+  };
+}
+
+/**
+ * Fastify's per-request child logger, made without pino's option handling when Fastify passes no
+ * options (it passes `{}` on every request, which made pino rebuild its formatters each time).
+ */
+export const requestChildLogger: NonNullable<FastifyServerOptions['childLoggerFactory']> = (
+  logger,
+  bindings,
+  options,
+) => {
+  for (const _ in options) return logger.child(bindings, options);
+  return logger.child(bindings);
+};
+
+/**
+ * True when `log` writes lines of `level`: check it before building a line. The fake's loggers are
+ * pino's; with logging off, Fastify's stand-in writes nothing at any level.
+ */
+export function logsAt(log: FastifyBaseLogger, level: Level): boolean {
+  const { isLevelEnabled } = log as Partial<Logger>;
+  return typeof isLevelEnabled === 'function' && isLevelEnabled.call(log, level);
 }

@@ -59,6 +59,24 @@ describe.skipIf(BIN === undefined)('RedisStore against a real redis-server', () 
     expect(count(await burst(t + 1000))).toBe(50);
   });
 
+  it('sends the calls of one turn in one script call, answered in order', async () => {
+    const [store] = await replicas(1);
+    const evalCalls = async () => {
+      const { Redis } = await import('ioredis');
+      const admin = new Redis(redis.url);
+      const stats = await admin.info('commandstats');
+      admin.disconnect();
+      return Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+    };
+    const limiter = store!.limiter(9, 3);
+    const t = 1_700_000_000_000;
+    await limiter.tryAcquire(t - 5000); // loads the script once
+    const before = await evalCalls();
+    const answers = await Promise.all([0, 1, 2, 3, 4].map((i) => limiter.tryAcquire(t + i)));
+    expect(answers).toEqual([true, true, true, false, false]);
+    expect((await evalCalls()) - before).toBe(1);
+  });
+
   it('keeps separate budgets per app and per key prefix', async () => {
     const [a] = await replicas(1);
     const [b] = await replicas(1);

@@ -27,8 +27,11 @@ export interface RedisStoreOptions {
 }
 
 /**
- * The sliding-window limiter, atomic in Redis. KEYS[1] is a list of the last `limit` accepted call
- * times, newest first. ARGV: limit, window ms, now (the calling replica's clock, epoch ms).
+ * The sliding-window limiter, atomic in Redis, for a batch of calls: the calls one replica received in
+ * one turn of its event loop go in one script call, judged one after the other exactly as separate
+ * calls would be. KEYS[1] is a list of the last `limit` accepted call times, newest first. ARGV: limit,
+ * window ms, then the calls' times (the calling replica's clock, epoch ms). Returns one 1 (accepted) or
+ * 0 (over the limit) per call.
  *
  * The clock is the fake's own (so a frozen or moved clock steers the limit as it does in memory), not
  * Redis `TIME`. Replicas' clocks differ a little: a call whose time is before the newest accepted one
@@ -39,28 +42,37 @@ export interface RedisStoreOptions {
 const ACQUIRE_SCRIPT = `
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-local stamp = ARGV[3]
-local now = tonumber(stamp)
-local newest = redis.call('LINDEX', KEYS[1], 0)
-if newest then
-  local last = tonumber(newest)
-  if now < last then
-    if last - now >= window then
-      redis.call('DEL', KEYS[1])
-    else
-      now = last
-      stamp = newest
+local answers = {}
+local accepted = 0
+for i = 3, #ARGV do
+  local stamp = ARGV[i]
+  local now = tonumber(stamp)
+  local newest = redis.call('LINDEX', KEYS[1], 0)
+  if newest then
+    local last = tonumber(newest)
+    if now < last then
+      if last - now >= window then
+        redis.call('DEL', KEYS[1])
+      else
+        now = last
+        stamp = newest
+      end
     end
   end
+  local ok = 1
+  if redis.call('LLEN', KEYS[1]) >= limit then
+    local oldest = tonumber(redis.call('LINDEX', KEYS[1], limit - 1))
+    if now - oldest < window then ok = 0 end
+  end
+  if ok == 1 then
+    redis.call('LPUSH', KEYS[1], stamp)
+    redis.call('LTRIM', KEYS[1], 0, limit - 1)
+    accepted = accepted + 1
+  end
+  answers[#answers + 1] = ok
 end
-if redis.call('LLEN', KEYS[1]) >= limit then
-  local oldest = tonumber(redis.call('LINDEX', KEYS[1], limit - 1))
-  if now - oldest < window then return 0 end
-end
-redis.call('LPUSH', KEYS[1], stamp)
-redis.call('LTRIM', KEYS[1], 0, limit - 1)
-redis.call('PEXPIRE', KEYS[1], 3600000)
-return 1
+if accepted > 0 then redis.call('PEXPIRE', KEYS[1], 3600000) end
+return answers
 `;
 
 /**
@@ -139,11 +151,17 @@ redis.call('DEL', KEYS[1])
 return n
 `;
 
+/** Rate-limit calls waiting to go to Redis together: their times, and who waits for each answer. */
+interface AcquireBatch {
+  nows: string[];
+  waiters: { resolve(accepted: boolean): void; reject(error: unknown): void }[];
+}
+
 /** The window of the API's rate limit, ms. */
 const WINDOW_MS = 1000;
 
 type ScriptedRedis = Redis & {
-  timockAcquire(key: string, limit: number, windowMs: number, now: string): Promise<number>;
+  timockAcquire(key: string, limit: number, windowMs: number, ...nows: string[]): Promise<number[]>;
   timockPut(parts: string, channel: string, nonce: string, part: string, value: string): Promise<number>;
   timockDrop(
     parts: string,
@@ -216,6 +234,8 @@ export class RedisStore implements StateStore, SharedControl {
   #journalFlush: Promise<void> | undefined;
   /** put/drop calls waiting for their own change to come back, by nonce. */
   readonly #echoes = new Map<string, () => void>();
+  /** Rate-limit calls of this turn of the event loop not sent yet, by key and limit. */
+  readonly #acquires = new Map<string, AcquireBatch>();
   #client: ScriptedRedis | undefined;
   #subscriber: Redis | undefined;
   /** `up`, `down` (an outage was logged) or `new` (never connected yet). */
@@ -239,12 +259,39 @@ export class RedisStore implements StateStore, SharedControl {
     return `${this.#options.keyPrefix}:${name}`;
   }
 
+  /**
+   * The limiter of one app. The calls this replica receives in one turn of its event loop go to Redis
+   * together, in one script call (one round trip for all of them, in the order they came).
+   */
   limiter(sdkappid: number, limit: number): RateLimiter {
     const key = this.key(`rate:${sdkappid}`);
+    const batchKey = `${key}|${limit}`;
     return {
       tryAcquire: (nowMs) =>
-        this.#run((redis) => redis.timockAcquire(key, limit, WINDOW_MS, String(nowMs))).then((n) => n === 1),
+        new Promise<boolean>((resolve, reject) => {
+          let batch = this.#acquires.get(batchKey);
+          if (batch === undefined) {
+            const created: AcquireBatch = { nows: [], waiters: [] };
+            this.#acquires.set(batchKey, created);
+            setImmediate(() => this.#sendAcquires(batchKey, key, limit, created));
+            batch = created;
+          }
+          batch.nows.push(String(nowMs));
+          batch.waiters.push({ resolve, reject });
+        }),
     };
+  }
+
+  #sendAcquires(batchKey: string, key: string, limit: number, batch: AcquireBatch): void {
+    this.#acquires.delete(batchKey);
+    this.#run((redis) => redis.timockAcquire(key, limit, WINDOW_MS, ...batch.nows)).then(
+      (answers) => {
+        for (const [i, w] of batch.waiters.entries()) w.resolve(answers[i] === 1);
+      },
+      (error: unknown) => {
+        for (const w of batch.waiters) w.reject(error);
+      },
+    );
   }
 
   /** Loads the client library (only when Redis is used) and connects; an unreachable Redis is logged, not thrown. */

@@ -13,7 +13,7 @@ import type { MockControls } from './admin/control.js';
 import { installControlPlane } from './admin/install.js';
 import { registerDocs } from './docs.js';
 import { failureBody } from './envelope.js';
-import { loggerConfig, redactUrl } from './logging.js';
+import { loggerConfig, logsAt, redactUrl, requestChildLogger, requestLineWriter } from './logging.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import type { OwnErrorCode } from './own-codes.js';
 import { RedisStore } from './redis-store.js';
@@ -33,7 +33,7 @@ import { MemoryStore, type StateStore } from './store.js';
  */
 export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const opts = resolveServerOptions(options);
-  const logging = opts.logger !== false;
+  const logging = loggerConfig(opts.logger);
 
   // Node checks header and request deadlines on a timer (default every 30 s): tie it to the deadlines.
   const nodeHttp = {
@@ -43,7 +43,9 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     requireHostHeader: false,
   };
   const fastifyOptions: FastifyServerOptions = {
-    logger: loggerConfig(opts.logger),
+    logger: logging.logger,
+    // Fastify skips the per-request child when there is no logger, unless a factory is given.
+    ...(logging.logger === false ? {} : { childLoggerFactory: requestChildLogger }),
     requestTimeout: opts.requestTimeout,
     keepAliveTimeout: opts.keepAliveTimeout,
     connectionTimeout: opts.connectionTimeout,
@@ -55,7 +57,8 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     bodyLimit: opts.bodyLimit,
     // A URL the router cannot decode is an invalid resource, answered with an envelope.
     frameworkErrors: (error, request, reply) => {
-      request.log.debug({ code: error.code, url: redactUrl(request.url) }, 'framework error');
+      if (logsAt(request.log, 'debug'))
+        request.log.debug({ code: error.code, url: redactUrl(request.url) }, 'framework error');
       void sendFailure(request, reply, 60009);
     },
   };
@@ -137,20 +140,15 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     done();
   });
 
-  if (logging) {
+  if (logging.logger !== false) {
+    // One line per request, written asynchronously; what is still buffered is written out on close.
+    const writeLine = requestLineWriter(server.log);
     server.addHook('onResponse', (request, reply, done) => {
-      const state = request.timock;
-      request.log.info(
-        {
-          method: request.method,
-          url: redactUrl(request.url),
-          sdkappid: state?.sdkappid,
-          identifier: state?.identifier,
-          code: state?.code,
-          responseTimeMs: Math.round(reply.elapsedTime * 1000) / 1000,
-        },
-        'request completed',
-      );
+      writeLine(request, request.timock, reply.elapsedTime);
+      done();
+    });
+    server.addHook('onClose', (_instance, done) => {
+      logging.flush();
       done();
     });
   }
