@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
+import semver from 'semver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
@@ -37,7 +38,7 @@ beforeAll(() => {
     if (!file) throw new Error(`pnpm pack wrote no tarball for ${name}`);
     tarballs.set(name, join(work, file));
   }
-});
+}, 120_000); // packing four packages takes seconds, more on a busy machine
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -130,5 +131,47 @@ describe('the libraries installed from their tarballs', () => {
     );
     // The API first, then the control plane of the fake (tag `timock admin`).
     expect(out.trim()).toMatch(/^3\.1\.0 \/v4\/openconfigsvr\/getappinfo,\/__admin\/health,/);
+  });
+});
+
+interface ListedDependency {
+  version: string;
+  path: string;
+  dependencies?: Record<string, ListedDependency>;
+}
+
+/** Every package of `name`'s production tree (as installed from the lockfile), with its `engines.node`. */
+function productionTree(name: string): Map<string, string | undefined> {
+  const dir = join(root, 'packages', name.replace('@timock/', ''));
+  const [listed] = JSON.parse(pnpm(['list', '--prod', '--json', '--depth', 'Infinity'], dir)) as [
+    { dependencies?: Record<string, ListedDependency> },
+  ];
+  const engines = new Map<string, string | undefined>();
+  const walk = (deps: Record<string, ListedDependency> | undefined) => {
+    for (const [dep, info] of Object.entries(deps ?? {})) {
+      const id = `${dep}@${info.version}`;
+      if (engines.has(id)) continue;
+      const manifest = JSON.parse(readFileSync(join(info.path, 'package.json'), 'utf8'));
+      engines.set(id, manifest.engines?.node);
+      walk(info.dependencies);
+    }
+  };
+  walk(listed.dependencies);
+  return engines;
+}
+
+describe.each(packages.map((p) => `@timock/${p}`))('%s engines', (name) => {
+  it('declares a Node range that every package of its production tree supports (no EBADENGINE)', () => {
+    const manifest = JSON.parse(
+      readFileSync(join(root, 'packages', name.replace('@timock/', ''), 'package.json'), 'utf8'),
+    );
+    const ours = manifest.engines.node as string;
+    const tree = productionTree(name);
+    expect(tree.size).toBeGreaterThan(0);
+    const narrower = [...tree].filter(([, range]) => range !== undefined && !semver.subset(ours, range));
+    expect(
+      narrower.map(([id, range]) => `${id} needs node ${range}`),
+      `engines.node ${ours}`,
+    ).toEqual([]);
   });
 });
