@@ -175,3 +175,12 @@ describe.each(packages.map((p) => `@timock/${p}`))('%s engines', (name) => {
     ).toEqual([]);
   });
 });
+
+describe('the CLIs inside the repository', () => {
+  it.each(['timock', 'timock-contract'])('run by name from the root: npx %s --version', (bin) => {
+    const version = JSON.parse(readFileSync(join(root, 'packages', 'mock-server', 'package.json'), 'utf8'))
+      .version as string;
+    const out = execFileSync('npx', ['--no-install', bin, '--version'], { cwd: root, encoding: 'utf8' });
+    expect(out.trim()).toBe(version);
+  });
+});
