@@ -4,7 +4,15 @@
  * `import` and `require`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { publint } from 'publint';
@@ -182,5 +190,50 @@ describe('the CLIs inside the repository', () => {
       .version as string;
     const out = execFileSync('npx', ['--no-install', bin, '--version'], { cwd: root, encoding: 'utf8' });
     expect(out.trim()).toBe(version);
+  });
+});
+
+describe('the published declarations, as a consumer compiles them', () => {
+  it('type buildServer().timock under --strict (the augmentation ships in dist/index.d.ts)', () => {
+    // A consumer project whose only view of the fake is the built package (its `exports`, its dist).
+    const consumer = mkdtempSync(join(tmpdir(), 'timock-consumer-'));
+    try {
+      mkdirSync(join(consumer, 'node_modules', '@timock'), { recursive: true });
+      symlinkSync(
+        join(root, 'packages', 'mock-server'),
+        join(consumer, 'node_modules', '@timock', 'mock-server'),
+      );
+      writeFileSync(
+        join(consumer, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            strict: true,
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            noEmit: true,
+            skipLibCheck: true,
+            types: [],
+          },
+          files: ['consumer.ts'],
+        }),
+      );
+      writeFileSync(join(consumer, 'package.json'), '{"type":"module"}');
+      writeFileSync(
+        join(consumer, 'consumer.ts'),
+        [
+          "import { buildServer, type MockControls } from '@timock/mock-server';",
+          'const server = buildServer();',
+          'const controls: MockControls = server.timock;',
+          'controls.faults.add({ errorCode: 130011, times: 1 });',
+          '',
+        ].join('\n'),
+      );
+      const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+      expect(() =>
+        execFileSync(process.execPath, [tsc, '-p', consumer], { encoding: 'utf8', stdio: 'pipe' }),
+      ).not.toThrow();
+    } finally {
+      rmSync(consumer, { recursive: true, force: true });
+    }
   });
 });

@@ -121,6 +121,13 @@ export interface MockControls {
   reset(): void;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The fake's typed controls on a server from `buildServer`: faults, journal, clock, data, reset. */
+    timock: MockControls;
+  }
+}
+
 /** What {@link ControlPlane} is built from. */
 export interface ControlPlaneOptions {
   registry: AppRegistry;

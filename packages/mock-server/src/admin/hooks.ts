@@ -25,10 +25,6 @@ declare module 'fastify' {
     /** `performance.now()` when the request reached its API route (0 before), for the journal's latency. */
     timockStart: number;
   }
-  interface FastifyInstance {
-    /** The fake's typed controls: faults, journal, clock, data, reset. */
-    timock: MockControls;
-  }
 }
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
