@@ -298,6 +298,10 @@ describe('timock-contract usage', () => {
       ['--base-url', 'http://127.0.0.1:1', '--sdkappid', '1', '--secret-key', 'k', '--ca', 'package.json'],
       /not a PEM/,
     ],
+    [
+      ['--base-url', 'http://127.0.0.1:1', '--sdkappid', '-1', '--secret-key', 'k'],
+      /--sdkappid must be a positive integer, not "-1"/,
+    ],
     [['--fidelity', 'nope=1'], /--fidelity takes NAME=VALUE with NAME one of requireRandom, /],
     [
       ['--fidelity', 'arrayBody=maybe'],
@@ -397,7 +401,7 @@ describe('timock-contract usage', () => {
   });
 });
 
-describe('timock-contract progress and colour', () => {
+describe('timock-contract progress and colour', { timeout: 30_000 }, () => {
   it('--aggressive: one plain progress line per check on stderr (a pipe), and stdout stays pure JSON', async () => {
     const r = await contract(['--aggressive', '--reporter', 'json']);
     expect(r.code).toBe(0);

@@ -57,6 +57,7 @@ export {
   formatHelp,
   type HelpFlag,
   type HelpSpec,
+  joinNegativeValues,
   type Paint,
   type Progress,
   painter,

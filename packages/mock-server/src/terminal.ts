@@ -164,3 +164,25 @@ export function formatHelp(spec: HelpSpec, paint: Paint = painter(false)): strin
   ];
   return `${sections.join('\n\n')}\n`;
 }
+
+/**
+ * The arguments with a negative number after a flag that takes a value joined to it (`--seed -1` as
+ * `--seed=-1`): node:util's parser would read `-1` as an option ("argument is ambiguous"), and the value's
+ * own check can then say what is wrong with it.
+ */
+export function joinNegativeValues(
+  args: readonly string[],
+  flags: Readonly<Record<string, HelpFlag>>,
+): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    const flag = arg.startsWith('--') ? flags[arg.slice(2)] : undefined;
+    if (flag?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}

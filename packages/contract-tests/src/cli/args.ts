@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatHelp, type HelpFlag, type Paint } from '@timock/mock-server';
+import { formatHelp, type HelpFlag, joinNegativeValues, type Paint } from '@timock/mock-server';
 import { type FidelityInput, parseFidelityAssignment, REGION_IDS } from '@timock/schema';
 import { REPORTERS, type ReporterName } from '../reporters.js';
 import { CHECKS } from '../run.js';
@@ -150,7 +150,12 @@ export function parseCli(
 ): CliCommand {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: CLI_FLAGS, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: joinNegativeValues(argv, CLI_FLAGS),
+      options: CLI_FLAGS,
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (err) {
     // parseArgs explains how to pass a positional that starts with '-': keep the first sentence.
     throw new CliUsageError((err as Error).message.split('. ')[0]!.replace(/\.$/, ''));

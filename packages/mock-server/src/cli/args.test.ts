@@ -460,3 +460,48 @@ describe('README.md', () => {
     expect(cli).toContain('NO_COLOR');
   });
 });
+
+describe('errors a person can act on', () => {
+  const usageOf = (argv: string[], env: Record<string, string> = {}) => {
+    try {
+      parseCommand(argv, env);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return undefined;
+  };
+
+  it('says what is wrong with a negative number instead of "argument is ambiguous"', () => {
+    expect(usageOf(['--seed', '-1'])).toBe('--seed must be an integer from 0 to 4294967295, got "-1"');
+    expect(usageOf(['--port', '-80'])).toBe('--port must be an integer from 0 to 65535, got "-80"');
+    expect(
+      usageOf(['usersig', '--sdkappid', '1', '--secret-key', 'k', '--identifier', 'a', '--expire', '-5']),
+    ).toBe('--expire must be an integer from 1 to 4294967295, got "-5"');
+    // A real option after a value-taking flag is still an option.
+    expect(usageOf(['--seed', '--port', '1'])).toMatch(/ambiguous|--seed/);
+  });
+
+  it('names the environment variable when the value came from one', () => {
+    expect(usageOf([], { TIMOCK_PORT: 'abc' })).toBe(
+      'TIMOCK_PORT must be an integer from 0 to 65535, got "abc"',
+    );
+    expect(usageOf(['--port', 'abc'], { TIMOCK_PORT: '1' })).toBe(
+      '--port must be an integer from 0 to 65535, got "abc"',
+    );
+    expect(usageOf([], { TIMOCK_LOG_LEVEL: 'loud' })).toMatch(/^TIMOCK_LOG_LEVEL must be one of /);
+    expect(usageOf([], { TIMOCK_REQUEST_TIMEOUT: '0' })).toMatch(
+      /^TIMOCK_REQUEST_TIMEOUT must be an integer/,
+    );
+  });
+
+  it('lists every mistake of a config file, unknown keys included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'timock-args-'));
+    const path = join(dir, 'config.json');
+    writeFileSync(path, JSON.stringify({ seed: -1, bodyLimit: 'big', colour: 'red' }), { mode: 0o600 });
+    const message = usageOf(['--config', path]);
+    expect(message).toContain('seed: ');
+    expect(message).toContain('bodyLimit: ');
+    expect(message).toMatch(/colour/);
+    expect(message).not.toContain('more)');
+  });
+});

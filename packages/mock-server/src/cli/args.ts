@@ -17,7 +17,7 @@ import { isLoopback } from '../admin/access.js';
 import { MAX_JOURNAL_SIZE } from '../admin/journal.js';
 import { jsonErrorReason } from '../logging.js';
 import { DEMO_APP, type RedisOptions, RedisOptionsSchema, ServerOptionsSchema } from '../options.js';
-import { formatHelp, type HelpFlag, type HelpSpec, type Paint } from '../terminal.js';
+import { formatHelp, type HelpFlag, type HelpSpec, joinNegativeValues, type Paint } from '../terminal.js';
 
 /** A problem with the command line, the environment or the config file: one line, exit code 2. */
 export class CliUsageError extends Error {
@@ -391,12 +391,16 @@ function flagReader<F extends Record<string, HelpFlag>>(
   values: Readonly<Record<string, unknown>>,
   env: Readonly<Record<string, string | undefined>>,
 ) {
-  return (name: keyof F & string): string | undefined => {
+  const read = (name: keyof F & string): string | undefined => {
     const value = values[name];
     if (typeof value === 'string') return value;
     const variable = flags[name]!.env;
     return variable === undefined ? undefined : env[variable];
   };
+  /** Where `name`'s value came from, for a message: `--name`, or its variable when the flag is absent. */
+  read.source = (name: keyof F & string): string =>
+    typeof values[name] === 'string' || flags[name]!.env === undefined ? `--${name}` : flags[name]!.env!;
+  return read;
 }
 
 function guard<T>(run: () => T): T {
@@ -441,10 +445,11 @@ function readJsonFile<S extends z.ZodType>(path: string, schema: S, what: string
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
-    throw new CliUsageError(`${what} ${path}: ${where}${issue.message}${more}`);
+    // Every problem on the one line, unknown keys included: fixing one at a time would take a run each.
+    const problems = parsed.error.issues.map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    );
+    throw new CliUsageError(`${what} ${path}: ${problems.join('; ')}`);
   }
   return json as z.input<S>;
 }
@@ -553,20 +558,23 @@ function parseServe(
   env: Readonly<Record<string, string | undefined>>,
   command?: 'serve',
 ): Command {
-  const { values } = guard(() => parseArgs({ args, options: SERVE_FLAGS, strict: true }));
+  const { values } = guard(() =>
+    parseArgs({ args: joinNegativeValues(args, SERVE_FLAGS), options: SERVE_FLAGS, strict: true }),
+  );
   if (values.help) return { kind: 'help', ...(command ? { command } : {}) };
   if (values.version) return { kind: 'version' };
   const get = flagReader(SERVE_FLAGS, values, env);
   const host = get('host') ?? '127.0.0.1';
-  if (host === '') throw new CliUsageError('--host must not be empty');
-  const port = integer('--port', get('port') ?? '8080', 0, 65535);
+  if (host === '') throw new CliUsageError(`${get.source('host')} must not be empty`);
+  const port = integer(get.source('port'), get('port') ?? '8080', 0, 65535);
   const seedText = get('seed');
-  const seed = seedText === undefined ? undefined : integer('--seed', seedText, 0, 0xffffffff);
+  const seed = seedText === undefined ? undefined : integer(get.source('seed'), seedText, 0, 0xffffffff);
   const nowText = get('now');
   let now: number | undefined;
   if (nowText !== undefined) {
     now = /^\d{4}-\d{2}-\d{2}/.test(nowText) ? Date.parse(nowText) : Number.NaN;
-    if (Number.isNaN(now)) throw new CliUsageError(`--now must be an ISO-8601 date-time, got "${nowText}"`);
+    if (Number.isNaN(now))
+      throw new CliUsageError(`${get.source('now')} must be an ISO-8601 date-time, got "${nowText}"`);
   }
   const configPath = get('config');
   const file =
@@ -601,12 +609,16 @@ function parseServe(
   }
   const logLevel = get('log-level') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    throw new CliUsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+    throw new CliUsageError(
+      `${get.source('log-level')} must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`,
+    );
   }
   const redis = redisOptions(get('redis'), get('redis-prefix'), config);
   const adminToken = get('admin-token') ?? config.adminToken;
   if (adminToken !== undefined && !/^[\x21-\x7e]{8,256}$/.test(adminToken)) {
-    throw new CliUsageError('--admin-token must be 8 to 256 printable ASCII characters without spaces');
+    throw new CliUsageError(
+      `${get.source('admin-token')} must be 8 to 256 printable ASCII characters without spaces`,
+    );
   }
   const admin =
     !(values['no-admin'] === true || truthy(env[SERVE_FLAGS['no-admin'].env])) && config.admin !== false;
@@ -615,9 +627,10 @@ function parseServe(
   const journalText = get('journal-size');
   const timeouts: ServeCommand['timeouts'] = {};
   for (const name of TIMEOUT_OPTIONS) {
-    const text = get(kebab(name) as `${'headers' | 'request' | 'keep-alive' | 'connection'}-timeout`);
+    const flag = kebab(name) as `${'headers' | 'request' | 'keep-alive' | 'connection'}-timeout`;
+    const text = get(flag);
     if (text !== undefined)
-      timeouts[name] = integer(`--${kebab(name)}`, text, name === 'connectionTimeout' ? 0 : 1, 86_400_000);
+      timeouts[name] = integer(get.source(flag), text, name === 'connectionTimeout' ? 0 : 1, 86_400_000);
   }
   return {
     kind: 'serve',
@@ -633,7 +646,9 @@ function parseServe(
     admin,
     adminToken,
     journalSize:
-      journalText === undefined ? undefined : integer('--journal-size', journalText, 1, MAX_JOURNAL_SIZE),
+      journalText === undefined
+        ? undefined
+        : integer(get.source('journal-size'), journalText, 1, MAX_JOURNAL_SIZE),
     fixtures: readFixtures(configPath, fixturePaths, values.fixtures ?? []),
     timeouts,
     fidelity: fidelityOptions(values, env, config),
@@ -646,7 +661,9 @@ export function adminLoopbackOnly(cmd: ServeCommand): boolean {
 }
 
 function parseRecord(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
-  const { values } = guard(() => parseArgs({ args, options: RECORD_FLAGS, strict: true }));
+  const { values } = guard(() =>
+    parseArgs({ args: joinNegativeValues(args, RECORD_FLAGS), options: RECORD_FLAGS, strict: true }),
+  );
   if (values.help) return { kind: 'help', command: 'record' };
   const secretKey = flagReader(RECORD_FLAGS, values, env)('secret-key');
   if ((values.upstream === undefined) === (values.region === undefined)) {
@@ -683,7 +700,9 @@ function parseRecord(args: string[], env: Readonly<Record<string, string | undef
 }
 
 function parseUserSig(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
-  const { values } = guard(() => parseArgs({ args, options: USERSIG_FLAGS, strict: true }));
+  const { values } = guard(() =>
+    parseArgs({ args: joinNegativeValues(args, USERSIG_FLAGS), options: USERSIG_FLAGS, strict: true }),
+  );
   if (values.help) return { kind: 'help', command: 'usersig' };
   const secretKey = flagReader(USERSIG_FLAGS, values, env)('secret-key');
   if (values.sdkappid === undefined) throw new CliUsageError('usersig needs --sdkappid');
