@@ -61,6 +61,14 @@ describe('connection faults over HTTP', () => {
     ]);
   });
 
+  it("answers an injected 70014 in the gateway's shape, naming the request's SDKAppID", async () => {
+    const mock = await start();
+    const res = await call(mock, { 'x-timock-fault': 'code=70014' });
+    expect(res.text).toBe(
+      '{"ActionStatus":"FAIL","ErrorCode":70014,"ErrorInfo":"The requested SDKAppID(1400000000) does not match the Usersig(0). You can run a self-checking with the assistant tool on the console."}',
+    );
+  });
+
   it('truncates: sends the headers and half of the body, then closes', async () => {
     const mock = await start();
     const whole = Buffer.from((await call(mock)).text);

@@ -84,7 +84,7 @@ export function sendFailure(
 
 /**
  * Sends the failure envelope of any catalogue code: a fault's `errorCode` (HTTP 200, `application/json`).
- * A text naming values gets the request's `sdkappid` unless `values` says otherwise.
+ * A text naming values takes them from `values`, else the request's `sdkappid`.
  */
 export function sendInjectedFailure(
   request: FastifyRequest,
@@ -94,7 +94,8 @@ export function sendInjectedFailure(
 ): FastifyReply {
   const state = request.timock;
   if (state) state.code = code;
-  const body = failureBody(code, { sdkappid: state?.sdkappid, ...values });
+  // The request's state names its `sdkappid`: the values of an injected 70014 (nothing is allocated).
+  const body = failureBody(code, values ?? state ?? undefined);
   return reply.code(200).header('content-type', JSON_TYPE).send(body);
 }
 
@@ -143,7 +144,10 @@ export function checkCaller(
   if (!verdict.ok) {
     return verdict.usersigSdkappid === undefined
       ? { code: verdict.code }
-      : { code: verdict.code, values: { usersigSdkappid: verdict.usersigSdkappid } };
+      : {
+          code: verdict.code,
+          values: { sdkappid: app.config.sdkappid, usersigSdkappid: verdict.usersigSdkappid },
+        };
   }
   if (!app.admins.has(identifier)) return { code: 60010 };
   return undefined;
