@@ -84,7 +84,7 @@ describe.each(packages.map((p) => `@timock/${p}`))('%s tarball', (name) => {
   });
 });
 
-describe('the libraries installed from their tarballs', () => {
+describe('the packages installed from their tarballs', () => {
   const app = join(work, 'app');
   beforeAll(() => {
     execFileSync('mkdir', ['-p', app]);
@@ -97,11 +97,11 @@ describe('the libraries installed from their tarballs', () => {
         '--no-fund',
         '--ignore-scripts',
         '--loglevel=error',
-        ...libraries.map((n) => tarballs.get(n)!),
+        ...[...tarballs.values()],
       ],
       { cwd: app, stdio: 'pipe' },
     );
-  });
+  }, 180_000);
 
   it.each(libraries)('%s loads with import and with require', (name) => {
     const esm = execFileSync(
@@ -126,6 +126,41 @@ describe('the libraries installed from their tarballs', () => {
     );
     expect(esm.trim().length).toBeGreaterThan(0);
     expect(cjs.trim()).toBe(esm.trim());
+  });
+
+  it('compile every TypeScript snippet of the READMEs under --strict, as a consumer would', () => {
+    const snippets = readmeSnippets();
+    expect(snippets.length).toBeGreaterThan(5);
+    const dir = join(app, 'snippets');
+    mkdirSync(dir, { recursive: true });
+    for (const { file, code } of snippets) writeFileSync(join(dir, file), code);
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules', '@types')],
+          // A snippet that is a test imports vitest, which a consumer installs; here, the repository's.
+          paths: { vitest: [join(root, 'node_modules', 'vitest', 'dist', 'index.d.ts')] },
+        },
+        include: ['snippets/*.mts'],
+      }),
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    let errors = '';
+    try {
+      execFileSync(process.execPath, [tsc, '-p', app], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      errors = String((error as { stdout?: string }).stdout);
+    }
+    expect(errors).toBe('');
   });
 
   it('serves the OpenAPI document as @timock/schema/openapi.json', () => {
@@ -237,3 +272,18 @@ describe('the published declarations, as a consumer compiles them', () => {
     }
   });
 });
+
+/** Every ```ts block of the READMEs a user reads, as a module file named after its README and place. */
+function readmeSnippets(): { file: string; code: string }[] {
+  // (examples/vitest-in-process/README.md quotes its report.test.ts, which runs in `pnpm test` itself.)
+  const readmes = ['README.md', ...packages.map((p) => `packages/${p}/README.md`)];
+  return readmes.flatMap((readme) => {
+    const text = readFileSync(join(root, readme), 'utf8');
+    const blocks = [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+    return blocks.map((code, i) => ({
+      file: `${readme.replace(/[/.]/g, '_')}-${i + 1}.mts`,
+      // Each snippet is a module of its own (top-level await, its own imports).
+      code: `${code}\nexport {};\n`,
+    }));
+  });
+}
