@@ -62,7 +62,8 @@ export function instant(epochSeconds: number): string {
 
 /** `in 5 min` or `5 min ago`: an instant relative to now, both in epoch seconds. */
 export function relative(epochSeconds: number, nowSeconds: number): string {
-  return epochSeconds >= nowSeconds
+  if (epochSeconds === nowSeconds) return 'now';
+  return epochSeconds > nowSeconds
     ? `in ${duration(epochSeconds - nowSeconds)}`
     : `${duration(nowSeconds - epochSeconds)} ago`;
 }
