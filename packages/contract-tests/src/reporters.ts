@@ -36,6 +36,8 @@ export function formatPretty(report: ContractReport, color = false): string {
     `timock contract: ${report.target.kind} target ${report.target.origin} (sdkappid ${report.target.sdkappid})`,
     '',
   ];
+  // One shared cause first, then the detail.
+  if (report.diagnosis) lines.push(style('bold', `diagnosis: ${report.diagnosis}`), '');
   for (const r of report.results) {
     lines.push(`${paint(r.outcome, MARK[r.outcome].padEnd(8))} ${r.id.padEnd(width)}  ${r.title}`);
     if (r.outcome !== 'pass' && r.detail) lines.push(`${' '.repeat(9)}${r.detail}`);

@@ -17,6 +17,7 @@ import { rateLimitChecks } from './checks/rate-limit.js';
 import { relationChecks } from './checks/relations.js';
 import { requestErrorChecks } from './checks/request-errors.js';
 import { shapeChecks } from './checks/shape.js';
+import { diagnose } from './diagnosis.js';
 import { type Exchange, REDACTED, type Send, type TargetInput, TargetSchema, Transport } from './target.js';
 
 /** Every check of the suite, in the order it runs. */
@@ -78,6 +79,11 @@ export interface ContractReport {
   readonly ok: boolean;
   /** Per fidelity setting checked: the value seen on the target beside the fake's. */
   readonly fidelity: readonly FidelityFinding[];
+  /**
+   * When failures share one cause (the well-formed signed call refused, or the target unreachable):
+   * that cause and what to check, in one line (see {@link diagnose}).
+   */
+  readonly diagnosis?: string;
 }
 
 /** Options of {@link runContract}. */
@@ -213,6 +219,24 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
   }
   const counts = { pass: 0, fail: 0, observation: 0, warning: 0, skip: 0 };
   for (const r of results) counts[r.outcome]++;
+  let diagnosis: string | undefined;
+  if (counts.fail + counts.observation > 0) {
+    // The well-formed call (sent once by the checks, or now): its answer names any shared cause.
+    const probe = new Transport(target);
+    const answer = await (full ?? probe.send(query(), { body: '{}' })).then(
+      (ex): Exchange | { error: string } => ex,
+      (err: unknown) => ({ error: redact(err instanceof Error ? err.message : String(err)) }),
+    );
+    await probe.close();
+    diagnosis = diagnose({
+      origin: transport.origin,
+      sdkappid: target.sdkappid,
+      identifier: target.identifier,
+      givenUserSig: target.userSig !== undefined,
+      answer,
+      failures: counts.fail + counts.observation,
+    });
+  }
   return {
     target: {
       kind: target.kind,
@@ -226,6 +250,7 @@ export async function runContract(input: TargetInput, options: RunOptions = {}):
     counts,
     ok: counts.fail === 0,
     fidelity: fidelityFindings(results, target.fidelity),
+    ...(diagnosis === undefined ? {} : { diagnosis }),
   };
 }
 

@@ -370,6 +370,82 @@ describe('timock-contract usage', () => {
     expect(ok.stdout).toMatch(/PASS +shape\.envelope /);
   });
 
+  it('exits 2 with real credentials in the environment and no endpoint: never a green run against the fake', async () => {
+    const env = {
+      TIM_SDKAPPID: '1400123456',
+      TIM_SECRET_KEY: 'a-key-never-to-print',
+      TIM_IDENTIFIER: 'administrator',
+    };
+    const r = await contract([], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'timock-contract: TIM_SDKAPPID and TIM_SECRET_KEY are set but no endpoint: add --region R (or TIM_REGION) or --base-url URL (or TIM_BASE_URL); --target mock runs the in-process fake (see --help)\n',
+    );
+    expect(r.stdout).toBe('');
+    const withUserSig = await contract([], { TIM_SDKAPPID: '1400123456', TIM_USERSIG: 'eJx-some-usersig' });
+    expect(withUserSig.code).toBe(2);
+    expect(withUserSig.stderr).toContain('TIM_SDKAPPID and TIM_USERSIG are set but no endpoint');
+    // Asked for by name, the in-process fake runs.
+    const asked = await contract(['--target', 'mock', '--only', 'shape.envelope'], env);
+    expect(asked.code).toBe(0);
+  }, 30_000);
+
+  it('names one shared cause first: a wrong key, an unknown app, an unreachable target', async () => {
+    const wrongKey = await contract([
+      ...app(httpUrl).slice(0, 4),
+      '--secret-key',
+      'not-the-key',
+      '--target',
+      'mock',
+    ]);
+    expect(wrongKey.code).toBe(1);
+    const lines = wrongKey.stdout.split('\n');
+    expect(lines[2]).toBe(
+      `diagnosis: every signed call was refused with 70009: the secret key does not match app ${DEMO_APP.sdkappid}; check --secret-key / TIM_SECRET_KEY`,
+    );
+    // No verdict about the envelope of a success that never came back.
+    expect(wrongKey.stdout).not.toMatch(/drift\.envelope[^\n]*\n\s+success carries/);
+    expect(wrongKey.stdout).toMatch(/SKIP +drift\.envelope /);
+    const unknown = await contract([
+      '--base-url',
+      httpUrl,
+      '--sdkappid',
+      '1400000009',
+      '--secret-key',
+      KEY,
+      '--target',
+      'mock',
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain(
+      'diagnosis: every signed call was refused with 70020: the target does not know app 1400000009; check --sdkappid / TIM_SDKAPPID',
+    );
+    const down = await contract([
+      '--base-url',
+      'http://127.0.0.1:1',
+      '--sdkappid',
+      '1400000000',
+      '--secret-key',
+      KEY,
+    ]);
+    expect(down.stdout).toMatch(
+      /diagnosis: the target http:\/\/127\.0\.0\.1:1 could not be reached \(.*\); check --base-url/,
+    );
+    for (const r of [wrongKey, unknown, down]) expect(r.stdout).not.toContain(KEY);
+    const json = await contract([
+      ...app(httpUrl).slice(0, 4),
+      '--secret-key',
+      'not-the-key',
+      '--reporter',
+      'json',
+      '--only',
+      'shape.',
+    ]);
+    expect((JSON.parse(json.stdout) as ContractReport).diagnosis, json.stdout.slice(-400)).toMatch(
+      /^every signed call was refused with 70009/,
+    );
+  }, 60_000);
+
   it('--help lists every flag the parser accepts, its variables, and examples that use only those flags', async () => {
     const r = await contract(['--help']);
     expect(r.code).toBe(0);

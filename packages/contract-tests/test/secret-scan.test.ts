@@ -284,6 +284,18 @@ describe('a broad run', () => {
     expect(
       (await api(APP_A, 'administrator', good, `{"RequestField":["${'x'.repeat(70_000)}"]}`)).json.ErrorCode,
     ).toBe(130001);
+    // Every refusal says why in x-timock-reason (a loopback caller of an open fake): scanned with the rest.
+    const reasons = captured.flatMap((c) => c.text.match(/"x-timock-reason":"[^"]*"/g) ?? []).join('\n');
+    for (const code of [
+      'expired',
+      'HMAC does not match',
+      "identifier 'someone'",
+      'SDKAppID 1400000102',
+      'usersig ',
+      'body is larger',
+    ]) {
+      expect(reasons).toContain(code);
+    }
   });
 
   it('every fault kind, from rules and from the header', async () => {
@@ -484,6 +496,33 @@ describe('a broad run', () => {
     const sig = inspectUserSig(product, { ...APP_A, secretKey: TOOL_KEY, identifier: 'administrator' });
     expect(sig).toMatchObject({ hmacOk: true });
     sentUserSigs.add(product);
+    // `timock usersig inspect` on it: valid with the key (from the environment or a flag), invalid with
+    // another; its output names neither the key nor the UserSig.
+    const inspected = await Promise.all([
+      timock(
+        [
+          'usersig',
+          'inspect',
+          product,
+          '--sdkappid',
+          String(APP_A.sdkappid),
+          '--identifier',
+          'administrator',
+        ],
+        {
+          TIMOCK_SECRET_KEY: TOOL_KEY,
+        },
+      ),
+      timock(['usersig', 'inspect', encodeURIComponent(product), '--secret-key', TOOL_KEY, '--json']),
+      timock(['usersig', 'inspect', product, '--secret-key', APP_A.secretKey]),
+      timock(['usersig', 'inspect', `${product.slice(0, 40)}!`, '--secret-key', TOOL_KEY]),
+    ]);
+    expect(inspected.map((r) => r.code)).toEqual([0, 0, 1, 1]);
+    expect(inspected[2]!.stdout).toContain('invalid: HMAC does not match');
+    for (const [i, r] of inspected.entries()) {
+      capture(`timock usersig inspect ${i} stdout`, r.stdout);
+      capture(`timock usersig inspect ${i} stderr`, r.stderr);
+    }
     for (const [i, r] of runs.entries()) {
       capture(`timock run ${i} stderr`, r!.stderr);
       if (r !== usersig) capture(`timock run ${i} stdout`, r!.stdout);

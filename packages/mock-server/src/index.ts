@@ -67,6 +67,8 @@ export {
 } from './terminal.js';
 export { beijingDayNumber, formatDayNumber } from './time.js';
 export {
+  type DecodedUserSig,
+  decodeUserSig,
   inspectUserSig,
   type SignUserSigOptions,
   signUserSig,
@@ -74,6 +76,7 @@ export {
   type UserSigFailureCode,
   type UserSigInspection,
   type UserSigVerdict,
+  userSigReason,
   type VerifyUserSigOptions,
   verdictAt,
   verifyUserSig,

@@ -176,11 +176,13 @@ export interface RequestLineFields {
   sdkappid?: string | undefined;
   identifier?: string | undefined;
   code?: number | undefined;
+  /** Why the request was refused or faulted (set only then). */
+  reason?: string | undefined;
 }
 
 /**
  * The writer of the one line per request (`request completed`, level `info`): method, URL with the
- * UserSig redacted, sdkappid, identifier, code and response time. Nothing is computed when the
+ * UserSig redacted, sdkappid, identifier, code, the reason of a refusal or fault, and response time. Nothing is computed when the
  * logger's level discards `info`. The line's fields are built here and hold no secret, so its logger
  * skips pino's redaction paths (the costliest part of a line); everything else stays redacted.
  */
@@ -198,6 +200,7 @@ export function requestLineWriter(
         sdkappid: fields?.sdkappid,
         identifier: fields?.identifier,
         code: fields?.code,
+        reason: fields?.reason,
         responseTimeMs: Math.round(elapsedMs * 1000) / 1000,
       },
       'request completed',

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { GETAPPINFO_PATH } from '@timock/schema';
 import Fastify, {
   type FastifyError,
   type FastifyHttpOptions,
@@ -16,9 +17,10 @@ import { failureBody } from './envelope.js';
 import { loggerConfig, logsAt, redactUrl, requestChildLogger, requestLineWriter } from './logging.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import type { OwnErrorCode } from './own-codes.js';
+import { quoted } from './reasons.js';
 import { RedisStore } from './redis-store.js';
 import { AppRegistry } from './registry.js';
-import { newRequestState, registerGetAppInfo, sendFailure } from './routes/getappinfo.js';
+import { newRequestState, type Refusal, registerGetAppInfo, sendFailure } from './routes/getappinfo.js';
 import { MemoryStore, type StateStore } from './store.js';
 
 /**
@@ -59,7 +61,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     frameworkErrors: (error, request, reply) => {
       if (logsAt(request.log, 'debug'))
         request.log.debug({ code: error.code, url: redactUrl(request.url) }, 'framework error');
-      void sendFailure(request, reply, 60009);
+      void sendFailure(request, reply, { code: 60009, reason: 'the URL cannot be decoded' });
     },
   };
   const server = (opts.https
@@ -106,20 +108,27 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   server.addHook('onRequest', (request, reply, done) => {
     if (request.is404) {
       request.timock = newRequestState(request.query, now());
-      void sendFailure(request, reply, 60009);
+      void sendFailure(request, reply, unknownPath(request.url));
       return;
     }
     done();
   });
-  server.setNotFoundHandler((request, reply) => sendFailure(request, reply, 60009));
+  server.setNotFoundHandler((request, reply) => sendFailure(request, reply, unknownPath(request.url)));
 
   server.setErrorHandler((error: FastifyError, request, reply) => {
     // Body errors (too large, bad length, ...) reach here only after the query checks passed.
     if (typeof error.code === 'string' && error.code.startsWith('FST_ERR_CTP_')) {
-      return sendFailure(request, reply, 130001);
+      const reason =
+        error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? `body is larger than ${opts.bodyLimit} bytes`
+          : `body cannot be read (${error.code})`;
+      return sendFailure(request, reply, { code: 130001, reason });
     }
     request.log.error({ err: error }, 'unexpected error');
-    return sendFailure(request, reply, 70500);
+    return sendFailure(request, reply, {
+      code: 70500,
+      reason: 'unexpected error in the fake (see the server log)',
+    });
   });
 
   registerGetAppInfo(server, { registry, now, fidelity: opts.fidelity });
@@ -153,6 +162,13 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     });
   }
   return server;
+}
+
+/** The refusal of a path the fake does not serve (60009), naming the path (never the query). */
+function unknownPath(url: string): Refusal {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  return { code: 60009, reason: `no API at ${quoted(path)} (this fake serves /${GETAPPINFO_PATH})` };
 }
 
 /**

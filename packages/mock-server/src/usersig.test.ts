@@ -167,10 +167,13 @@ describe('verifyUserSig', () => {
   it('separates the clock-independent inspection from the clock', () => {
     const sig = officialSig(APP, KEY, 'administrator', 100, 1000);
     const inspection = inspectUserSig(sig, admin);
-    expect(inspection).toEqual({ expiresAt: 1100, hmacOk: true });
+    expect(inspection).toEqual({ issuedAt: 1000, expiresAt: 1100, hmacOk: true });
     expect(verdictAt(inspection, 1100)).toEqual({ ok: true, expiresAt: 1100 });
     expect(verdictAt(inspection, 1101)).toEqual({ ok: false, code: 70001 });
-    expect(verdictAt({ expiresAt: 1100, hmacOk: false }, 1000)).toEqual({ ok: false, code: 70009 });
+    expect(verdictAt({ issuedAt: 1000, expiresAt: 1100, hmacOk: false }, 1000)).toEqual({
+      ok: false,
+      code: 70009,
+    });
   });
 });
 

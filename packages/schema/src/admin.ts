@@ -13,6 +13,13 @@ export const FAULT_HEADER = 'x-timock-fault';
 /** The header that carries the admin token with {@link FAULT_HEADER} when the fake has a token. */
 export const ADMIN_TOKEN_HEADER = 'x-timock-admin-token';
 
+/**
+ * The response header that says why the fake refused (or faulted) a request, e.g. `usersig is not
+ * base64url+zlib: inflate failed`; sent only to callers the admin API would answer (loopback, or with
+ * the admin token), never with the admin API off. The envelope stays the vendor's.
+ */
+export const REASON_HEADER = 'x-timock-reason';
+
 /** The most fault rules a fake holds (used-up ones included, until removed); one more is refused with 409. */
 export const MAX_FAULT_RULES = 1000;
 
@@ -228,6 +235,12 @@ export const JournalEntrySchema = z
     latencyMs: z.number().nonnegative(),
     /** The id of the fault rule that fired, `header` for the per-request header, or `null`. */
     fault: z.string().nullable(),
+    /**
+     * Why the request was refused or faulted, in one line (also the request's log line and, for callers
+     * of the admin API, the `x-timock-reason` header); `null` for a plain success. Never holds a key, a
+     * UserSig or a token.
+     */
+    reason: z.string().nullable(),
   })
   .meta({ id: 'JournalEntry' });
 

@@ -42,6 +42,7 @@ export {
   MAX_FAULT_DELAY_MS,
   MAX_FAULT_RULES,
   MAX_OVERRIDDEN_DAYS,
+  REASON_HEADER,
   RecordedDaySchema,
   type ResolvedAppConfig,
 } from './admin.js';

@@ -1,5 +1,5 @@
 import { FAILURE_ENVELOPE_KEYS, FIELD_NAMES, unknownFields } from '@timock/schema';
-import { type Check, fail, pass } from '../check.js';
+import { type Check, fail, pass, skip } from '../check.js';
 import { success, successKeys } from './answers.js';
 
 /** Drift between the target and the schema: reported as warnings, never failures. */
@@ -41,7 +41,12 @@ export const driftChecks: Check[] = [
       const bad = await ctx.send({ body: '{' });
       const extra = (json: unknown, documented: string[]) =>
         json && typeof json === 'object' ? Object.keys(json).filter((k) => !documented.includes(k)) : [];
-      const onSuccess = extra(ok.json, successKeys(ctx.target.fidelity));
+      // No verdict about a success that never came back.
+      const succeeded = !('verdict' in success(ok));
+      if (!succeeded && extra(bad.json, [...FAILURE_ENVELOPE_KEYS]).length === 0) {
+        return skip('no success came back to judge its envelope (see the diagnosis)');
+      }
+      const onSuccess = succeeded ? extra(ok.json, successKeys(ctx.target.fidelity)) : [];
       const onFailure = extra(bad.json, [...FAILURE_ENVELOPE_KEYS]);
       const parts = [
         onSuccess.length ? `success carries ${onSuccess.join(', ')}` : '',

@@ -199,6 +199,12 @@ export function parseCli(
   if (kind === 'mock' && region)
     throw new CliUsageError('--target mock needs --base-url (a region is a real endpoint)');
   if (kind === 'mock' && !baseUrl) {
+    // Credentials of a real app and no endpoint: never a green run against a fake nobody asked for.
+    if (values.target === undefined && env.TIM_SDKAPPID && (env.TIM_SECRET_KEY || env.TIM_USERSIG)) {
+      throw new CliUsageError(
+        `TIM_SDKAPPID and ${env.TIM_SECRET_KEY ? 'TIM_SECRET_KEY' : 'TIM_USERSIG'} are set but no endpoint: add --region R (or TIM_REGION) or --base-url URL (or TIM_BASE_URL); --target mock runs the in-process fake`,
+      );
+    }
     const stray = TARGET_FLAGS.find((f) => values[f] !== undefined);
     if (stray)
       throw new CliUsageError(

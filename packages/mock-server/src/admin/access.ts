@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { ADMIN_TOKEN_HEADER } from '@timock/schema';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -42,4 +43,23 @@ export function mayOverride(
 ): boolean {
   if (access.token === undefined) return isLoopback(remoteAddress);
   return typeof tokenHeader === 'string' && sameSecret(tokenHeader, access.token);
+}
+
+/**
+ * Whether a request may read why it was refused (the `x-timock-reason` header): anyone the admin API
+ * would answer: with a token, a request carrying it (`x-timock-admin-token` or `Authorization: Bearer`);
+ * without, a loopback caller.
+ */
+export function mayExplain(
+  access: AdminAccess,
+  request: { headers: Record<string, unknown>; socket: { remoteAddress?: string | undefined } },
+): boolean {
+  const { headers } = request;
+  if (
+    access.token !== undefined &&
+    bearerMatches(headers.authorization as string | undefined, access.token)
+  ) {
+    return true;
+  }
+  return mayOverride(access, headers[ADMIN_TOKEN_HEADER], request.socket.remoteAddress);
 }

@@ -1,5 +1,6 @@
 import {
   type ErrorCode,
+  FAULT_HEADER,
   type FaultRule,
   FaultRuleSchema,
   type FaultView,
@@ -19,6 +20,10 @@ export interface FaultAction {
   readonly delayMs: number;
   readonly drop: boolean;
   readonly truncate: boolean;
+  /** How many times the rule has fired, this firing included (1 for the header). */
+  readonly fired: number;
+  /** The rule's `times`, if it has one. */
+  readonly times: number | undefined;
 }
 
 /**
@@ -64,7 +69,7 @@ function draw([min, max]: readonly [number, number], random: () => number): numb
   return min === max ? min : min + Math.floor(random() * (max - min + 1));
 }
 
-function actionOf(id: string, rule: FaultRule, delayMs: number): FaultAction {
+function actionOf(id: string, rule: FaultRule, delayMs: number, fired = 1): FaultAction {
   return {
     id,
     errorCode: rule.errorCode as ErrorCode | undefined,
@@ -72,7 +77,28 @@ function actionOf(id: string, rule: FaultRule, delayMs: number): FaultAction {
     delayMs,
     drop: rule.drop === true,
     truncate: rule.truncate === true,
+    fired,
+    times: rule.times,
   };
+}
+
+/**
+ * Why a request was faulted, for its reason: `fault rule 3 (2 of 3 left): ErrorCode 130011`,
+ * `fault header: HTTP 502, delayed 200 ms`. Built only when a fault fires.
+ */
+export function faultReason(action: FaultAction): string {
+  const { id, times, fired } = action;
+  const which =
+    id === 'header'
+      ? `fault header ${FAULT_HEADER}`
+      : `fault rule ${id} (${times === undefined ? `fired ${fired} times, no limit` : `${Math.max(0, times - fired)} of ${times} left`})`;
+  const effects: string[] = [];
+  if (action.errorCode !== undefined) effects.push(`ErrorCode ${action.errorCode}`);
+  if (action.httpStatus !== undefined) effects.push(`HTTP ${action.httpStatus}`);
+  if (action.drop) effects.push('connection dropped');
+  if (action.truncate) effects.push('answer truncated');
+  if (action.delayMs > 0) effects.push(`delayed ${action.delayMs} ms`);
+  return effects.length === 0 ? which : `${which}: ${effects.join(', ')}`;
 }
 
 /**
@@ -202,7 +228,7 @@ export class FaultRules {
         rule.active = false;
         changed = true;
       }
-      fired = actionOf(rule.id, rule.view, draw(rule.delay, rule.random));
+      fired = actionOf(rule.id, rule.view, draw(rule.delay, rule.random), rule.fired);
       break;
     }
     if (changed) this.#rearm();
@@ -251,7 +277,7 @@ export class FaultRules {
         rule.active = false;
         this.#rearm();
       }
-      return actionOf(rule.id, rule.view, draw(rule.delay, rule.random));
+      return actionOf(rule.id, rule.view, draw(rule.delay, rule.random), fired);
     }
     return undefined;
   }

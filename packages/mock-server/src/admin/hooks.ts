@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { ADMIN_TOKEN_HEADER, FAULT_HEADER, type Fidelity } from '@timock/schema';
+import { ADMIN_TOKEN_HEADER, FAULT_HEADER, type Fidelity, REASON_HEADER } from '@timock/schema';
 import type {
   FastifyInstance,
   FastifyReply,
@@ -14,9 +14,9 @@ import {
   sendInjectedFailure,
   sendStoreFailure,
 } from '../routes/getappinfo.js';
-import { type AdminAccess, mayOverride } from './access.js';
+import { type AdminAccess, mayExplain, mayOverride } from './access.js';
 import type { ControlPlane, MockControls } from './control.js';
-import { type FaultAction, parseFaultHeader } from './faults.js';
+import { type FaultAction, faultReason, parseFaultHeader } from './faults.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -95,7 +95,7 @@ export function attachControlPlane(
       journalDrop(request, reply);
       request.raw.destroy();
     } else if (action.errorCode !== undefined) {
-      sendInjectedFailure(request, reply, action.errorCode);
+      sendInjectedFailure(request, reply, action.errorCode, request.timock!.reason!);
     } else if (action.httpStatus !== undefined) {
       reply
         .code(action.httpStatus)
@@ -115,6 +115,7 @@ export function attachControlPlane(
   ) => {
     request.timockFault = action.id;
     request.timock ??= newRequestState(request.query, clock.now());
+    request.timock.reason = faultReason(action);
     if (action.delayMs === 0) return finish(request, reply, action, done);
     const timer = setTimeout(() => {
       delays.delete(timer);
@@ -158,8 +159,10 @@ export function attachControlPlane(
       if (!rules.armed && (access === undefined || request.headers[FAULT_HEADER] === undefined)) return go();
       const fromHeader = headerAction(request);
       if (typeof fromHeader === 'string') {
+        const error = `invalid ${FAULT_HEADER} header: ${fromHeader}`;
         request.timock = newRequestState(request.query, clock.now());
-        reply.code(400).send({ error: `invalid ${FAULT_HEADER} header: ${fromHeader}` });
+        request.timock.reason = error;
+        reply.code(400).send({ error });
         return;
       }
       const q = queryOf(request);
@@ -196,9 +199,13 @@ export function attachControlPlane(
 
   // The journal writes when the answer is sent (an onResponse hook would make Fastify listen to every
   // response's events, a cost on each request); latency is measured up to that point.
+  // A refused or faulted request's reason goes into a header for callers of the admin API only.
   server.addHook('onSend', (request, reply, payload, done) => {
     const state = request.timock;
     if (state !== null) {
+      if (state.reason !== undefined && access !== undefined && mayExplain(access, request)) {
+        reply.header(REASON_HEADER, state.reason);
+      }
       journal.write(state, request.method, reply.statusCode, latency(request, reply), request.timockFault);
     }
     done(null, payload);

@@ -9,6 +9,7 @@ const record = (i: number, over: Partial<JournalRecord> = {}): JournalRecord => 
   identifier: 'administrator',
   fields: fieldMask(['ChainIncrease', 'ChainDecrease']),
   code: i % 3 === 0 ? 70001 : 0,
+  reason: i % 3 === 0 ? 'UserSig expired 5 s ago' : undefined,
   ...over,
 });
 
@@ -30,7 +31,9 @@ describe('Journal', () => {
       status: 200,
       latencyMs: 2.333,
       fault: null,
+      reason: null,
     });
+    expect(list[2]).toMatchObject({ seq: 9, code: 70001, reason: 'UserSig expired 5 s ago' });
   });
 
   it('filters by sdkappid, code and since, counts, and keeps the newest `limit`', () => {

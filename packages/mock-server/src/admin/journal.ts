@@ -22,6 +22,8 @@ export interface JournalRecord {
   fields: number | undefined;
   /** The `ErrorCode` answered, if any. */
   code: number | undefined;
+  /** Why the request was refused or faulted, if it was. */
+  reason: string | undefined;
 }
 
 /** The field names of a field mask, or `null` when the body was never read (mask -1). */
@@ -58,6 +60,7 @@ export class Journal {
   readonly #sdkappid: (string | undefined)[];
   readonly #identifier: (string | undefined)[];
   readonly #fault: (string | null)[];
+  readonly #reason: (string | undefined)[];
   /** How many entries were ever written (the next entry's seq is this + 1). */
   #written = 0;
   /** Entries with a seq at or below this were cleared. */
@@ -80,6 +83,7 @@ export class Journal {
     this.#sdkappid = new Array(capacity).fill(undefined);
     this.#identifier = new Array(capacity).fill(undefined);
     this.#fault = new Array(capacity).fill(null);
+    this.#reason = new Array(capacity).fill(undefined);
   }
 
   /**
@@ -109,6 +113,7 @@ export class Journal {
     this.#status[i] = status;
     this.#latency[i] = latencyMs;
     this.#fault[i] = fault;
+    this.#reason[i] = record.reason;
     this.#tee?.(record, method, status, latencyMs, fault);
   }
 
@@ -174,6 +179,7 @@ export class Journal {
       status: this.#status[i]!,
       latencyMs: Math.round(this.#latency[i]! * 1000) / 1000,
       fault: this.#fault[i] ?? null,
+      reason: this.#reason[i] ?? null,
     };
   }
 }

@@ -67,6 +67,7 @@ const entryOf: (...args: Parameters<JournalWrite>) => Omit<JournalEntry, 'seq'> 
   status,
   latencyMs: Math.round(latencyMs * 1000) / 1000,
   fault,
+  reason: record.reason ?? null,
 });
 
 /** The in-memory journal's filter, on shared entries. */

@@ -96,11 +96,24 @@ export interface UserSigCommand {
   expire: number;
 }
 
+/** `timock usersig inspect <UserSig>`: what to check the UserSig against (each optional). */
+export interface UserSigInspectCommand {
+  kind: 'usersig-inspect';
+  /** The UserSig as given (raw or percent-encoded). */
+  usersig: string;
+  sdkappid: number | undefined;
+  secretKey: string | undefined;
+  identifier: string | undefined;
+  /** Print one JSON object instead of lines. */
+  json: boolean;
+}
+
 /** Any command the CLI runs. */
 export type Command =
   | ServeCommand
   | RecordCommand
   | UserSigCommand
+  | UserSigInspectCommand
   | { kind: 'openapi' }
   | { kind: 'help'; command?: CommandName }
   | { kind: 'version' };
@@ -270,6 +283,7 @@ export const USERSIG_FLAGS = {
   'secret-key': SECRET_KEY_FLAG,
   identifier: { type: 'string', value: 'ID', help: 'the account the UserSig is for, e.g. administrator' },
   expire: { type: 'string', value: 'SECONDS', help: 'lifetime (default 86400)' },
+  json: { type: 'boolean', help: 'inspect only: print the inspection as one JSON object' },
   help: HELP_FLAG,
 } as const satisfies Record<string, HelpFlag>;
 
@@ -315,8 +329,12 @@ export const HELP_SPECS: Readonly<Record<CommandName, HelpSpec>> = {
     ],
   },
   usersig: {
-    summary: 'timock usersig: print a UserSig, signed with tls-sig-api-v2 (the output is only the UserSig)',
-    usage: ['timock usersig --sdkappid N --secret-key K --identifier ID [--expire SECONDS]'],
+    summary:
+      'timock usersig: print a UserSig, signed with tls-sig-api-v2 (the output is only the UserSig); or inspect one',
+    usage: [
+      'timock usersig --sdkappid N --secret-key K --identifier ID [--expire SECONDS]',
+      'timock usersig inspect USERSIG [--secret-key K] [--sdkappid N] [--identifier ID] [--json]',
+    ],
     flags: USERSIG_FLAGS,
     examples: [
       ['a UserSig for the public demo app, valid 24 h', `timock usersig ${DEMO} --identifier administrator`],
@@ -325,8 +343,17 @@ export const HELP_SPECS: Readonly<Record<CommandName, HelpSpec>> = {
         'TIMOCK_SECRET_KEY="$TIM_SECRET_KEY" timock usersig --sdkappid 1400123456 --identifier administrator --expire 600',
       ],
       ['into a shell variable, for curl', `SIG="$(timock usersig ${DEMO} --identifier administrator)"`],
+      [
+        'why is this UserSig refused? (raw or percent-encoded, as copied from a URL)',
+        'TIMOCK_SECRET_KEY="$TIM_SECRET_KEY" timock usersig inspect "$SIG" --sdkappid 1400123456 --identifier administrator',
+      ],
     ],
-    notes: [EXIT_CODES],
+    notes: [
+      'inspect decodes the UserSig and prints its version, SDKAppID, identifier, issue and expiry times and',
+      'userbuf; with a key it verifies the HMAC, with --sdkappid/--identifier it says whether they match.',
+      'It never prints the key. Exit codes of inspect: 0 valid, 1 invalid (with the reason), 2 bad usage.',
+      EXIT_CODES,
+    ],
   },
   record: {
     summary: "timock record: pull an app's last 30 days once (through @timock/client) into a fixture file",
@@ -699,11 +726,44 @@ function parseRecord(args: string[], env: Readonly<Record<string, string | undef
   };
 }
 
+function parseUserSigInspect(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
+  const { values, positionals } = guard(() =>
+    parseArgs({
+      args: joinNegativeValues(args, USERSIG_FLAGS),
+      options: USERSIG_FLAGS,
+      strict: true,
+      allowPositionals: true,
+    }),
+  );
+  if (values.help) return { kind: 'help', command: 'usersig' };
+  if (values.expire !== undefined) throw new CliUsageError('usersig inspect takes no --expire');
+  if (positionals.length !== 1 || positionals[0]!.trim() === '') {
+    throw new CliUsageError(
+      `usersig inspect takes one UserSig, got ${positionals.length === 0 ? 'none' : positionals.length}`,
+    );
+  }
+  const secretKey = flagReader(USERSIG_FLAGS, values, env)('secret-key');
+  if (values.identifier === '') throw new CliUsageError('--identifier must not be empty');
+  return {
+    kind: 'usersig-inspect',
+    usersig: positionals[0]!.trim(),
+    sdkappid:
+      values.sdkappid === undefined
+        ? undefined
+        : integer('--sdkappid', values.sdkappid, 1, Number.MAX_SAFE_INTEGER),
+    secretKey: secretKey === '' ? undefined : secretKey,
+    identifier: values.identifier,
+    json: values.json === true,
+  };
+}
+
 function parseUserSig(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
+  if (args[0] === 'inspect') return parseUserSigInspect(args.slice(1), env);
   const { values } = guard(() =>
     parseArgs({ args: joinNegativeValues(args, USERSIG_FLAGS), options: USERSIG_FLAGS, strict: true }),
   );
   if (values.help) return { kind: 'help', command: 'usersig' };
+  if (values.json) throw new CliUsageError('--json is for usersig inspect');
   const secretKey = flagReader(USERSIG_FLAGS, values, env)('secret-key');
   if (values.sdkappid === undefined) throw new CliUsageError('usersig needs --sdkappid');
   if (secretKey === undefined || secretKey === '') throw new CliUsageError('usersig needs --secret-key');

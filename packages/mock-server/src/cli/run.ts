@@ -22,6 +22,7 @@ import {
   parseCommand,
   type ServeCommand,
 } from './args.js';
+import { inspectReport, reportLines } from './inspect.js';
 import { CliFailure, record } from './record.js';
 
 /** Where the CLI writes: one call per line. */
@@ -244,6 +245,13 @@ export async function runCommand(cmd: Command, output: CliOutput, paints = PLAIN
         }),
       );
       return { exitCode: 0 };
+    case 'usersig-inspect': {
+      const nowSeconds = Math.floor(Date.now() / 1000);
+      const report = inspectReport(cmd, nowSeconds);
+      if (cmd.json) output.out(JSON.stringify(report, null, 2));
+      else for (const line of reportLines(report, cmd, nowSeconds, paints.out)) output.out(line);
+      return { exitCode: report.valid ? 0 : 1 };
+    }
     case 'serve':
       return serve(cmd, output, paints);
     case 'record':

@@ -10,10 +10,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import { ALL_FIELDS, type FieldMask, failureBody, fieldMask, withRequestId } from '../envelope.js';
 import { LruCache } from '../lru.js';
 import type { OwnErrorCode } from '../own-codes.js';
-import type { AppRegistry, AppState } from '../registry.js';
+import { listed, quoted } from '../reasons.js';
+import { type AppRegistry, AppState } from '../registry.js';
 import { isStoreUnavailable } from '../store.js';
 import { beijingDayNumber } from '../time.js';
-import { verdictAt } from '../usersig.js';
+import { userSigReason, verdictAt } from '../usersig.js';
 
 /** What the server learns about one request as it goes (for the log line and the journal). */
 export interface RequestState {
@@ -29,6 +30,8 @@ export interface RequestState {
   app: AppState | undefined;
   /** The clock reading for this request, epoch ms. */
   nowMs: number;
+  /** Why the request was refused or faulted (set only then; never holds a key, a UserSig or a token). */
+  reason: string | undefined;
 }
 
 declare module 'fastify' {
@@ -46,9 +49,10 @@ export interface GetAppInfoDeps {
   fidelity: Fidelity;
 }
 
-/** A refusal with the values its `ErrorInfo` names (70014: both SDKAppIDs). */
+/** A refusal: its code, why (one line, no secret), and the values its `ErrorInfo` names (70014: both SDKAppIDs). */
 export interface Refusal {
   code: OwnErrorCode;
+  reason: string;
   values?: ErrorInfoValues;
 }
 
@@ -69,31 +73,33 @@ export function newRequestState(query: unknown, nowMs: number): RequestState {
     fields: undefined,
     app: undefined,
     nowMs,
+    reason: undefined,
   };
 }
 
-/** Sends a failure envelope the fake answers on its own (HTTP 200, `application/json`). */
-export function sendFailure(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  code: OwnErrorCode,
-  values?: ErrorInfoValues,
-): FastifyReply {
-  return sendInjectedFailure(request, reply, code, values);
+/** Sends the failure envelope of a refusal the fake answers on its own (HTTP 200, `application/json`). */
+export function sendFailure(request: FastifyRequest, reply: FastifyReply, refusal: Refusal): FastifyReply {
+  return sendInjectedFailure(request, reply, refusal.code, refusal.reason, refusal.values);
 }
 
 /**
- * Sends the failure envelope of any catalogue code: a fault's `errorCode` (HTTP 200, `application/json`).
+ * Sends the failure envelope of any catalogue code: a fault's `errorCode` (HTTP 200, `application/json`),
+ * and records `reason` in the request's state (after a fault's own reason, when one fired first).
  * A text naming values takes them from `values`, else the request's `sdkappid`.
  */
 export function sendInjectedFailure(
   request: FastifyRequest,
   reply: FastifyReply,
   code: ErrorCode,
+  reason: string,
   values?: ErrorInfoValues,
 ): FastifyReply {
   const state = request.timock;
-  if (state) state.code = code;
+  if (state) {
+    state.code = code;
+    state.reason =
+      state.reason === undefined || state.reason === reason ? reason : `${state.reason}; ${reason}`;
+  }
   // The request's state names its `sdkappid`: the values of an injected 70014 (nothing is allocated).
   const body = failureBody(code, values ?? state ?? undefined);
   return reply.code(200).header('content-type', JSON_TYPE).send(body);
@@ -104,25 +110,43 @@ export function sendInjectedFailure(
  * `fidelity.methodCheck` `first` only), `contenttype` (60002), `random` when present, or when missing
  * with `fidelity.requireRandom` (60002), `sdkappid` missing (60012), not numeric or unknown (70020).
  *
- * @returns the app when every check passes, else the failing code
+ * @returns the app when every check passes, else the refusal
  */
 export function findApp(
   method: string,
   query: Readonly<Record<string, unknown>>,
   registry: AppRegistry,
   fidelity: Pick<Fidelity, 'methodCheck' | 'requireRandom'>,
-): AppState | OwnErrorCode {
-  if (method !== 'POST' && fidelity.methodCheck === 'first') return 60002;
-  if (query.contenttype !== 'json') return 60002;
+): AppState | Refusal {
+  if (method !== 'POST' && fidelity.methodCheck === 'first') {
+    return { code: 60002, reason: `method ${quoted(method)} is not POST (methodCheck first)` };
+  }
+  if (query.contenttype !== 'json')
+    return { code: 60002, reason: `contenttype ${shown(query.contenttype)}, not 'json'` };
   if (query.random !== undefined || fidelity.requireRandom) {
     const random = single(query.random);
-    if (random === undefined || !RANDOM.test(random) || Number(random) > MAX_RANDOM) return 60002;
+    if (random === undefined || !RANDOM.test(random) || Number(random) > MAX_RANDOM) {
+      return { code: 60002, reason: `random ${shown(query.random)}, not an integer 0..${MAX_RANDOM}` };
+    }
   }
   const rawAppId = query.sdkappid;
-  if (rawAppId === undefined || rawAppId === '') return 60012;
+  if (rawAppId === undefined || rawAppId === '')
+    return { code: 60012, reason: 'sdkappid missing from the query' };
   const sdkappid = single(rawAppId);
-  if (sdkappid === undefined || !SDKAPPID.test(sdkappid)) return 70020;
-  return registry.get(Number(sdkappid)) ?? 70020;
+  if (sdkappid === undefined || !SDKAPPID.test(sdkappid)) {
+    return { code: 70020, reason: `sdkappid ${shown(rawAppId)} is not an SDKAppID (a positive integer)` };
+  }
+  const app = registry.get(Number(sdkappid));
+  if (app !== undefined) return app;
+  const served = registry.list().map((a) => a.config.sdkappid);
+  return { code: 70020, reason: `no app ${sdkappid} (this fake serves ${listed(served)})` };
+}
+
+/** A query value as a reason shows it: quoted, `missing`, or `given N times`. */
+function shown(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (Array.isArray(value)) return `given ${value.length} times`;
+  return quoted(String(value));
 }
 
 /**
@@ -137,19 +161,27 @@ export function checkCaller(
   nowMs: number,
 ): Refusal | undefined {
   const usersig = single(query.usersig);
-  if (usersig === undefined || usersig === '') return { code: 70002 };
+  if (usersig === undefined || usersig === '') {
+    return { code: 70002, reason: usersig === '' ? 'usersig is empty' : `usersig ${shown(query.usersig)}` };
+  }
   const identifier = single(query.identifier) ?? '';
   const inspection = app.inspect(usersig, identifier);
-  const verdict = verdictAt(inspection, Math.floor(nowMs / 1000));
+  const nowSeconds = Math.floor(nowMs / 1000);
+  const verdict = verdictAt(inspection, nowSeconds);
+  const { sdkappid, admins } = app.config;
   if (!verdict.ok) {
+    const reason =
+      userSigReason(inspection, nowSeconds, { sdkappid, identifier }) ?? `UserSig refused (${verdict.code})`;
     return verdict.usersigSdkappid === undefined
-      ? { code: verdict.code }
-      : {
-          code: verdict.code,
-          values: { sdkappid: app.config.sdkappid, usersigSdkappid: verdict.usersigSdkappid },
-        };
+      ? { code: verdict.code, reason }
+      : { code: verdict.code, reason, values: { sdkappid, usersigSdkappid: verdict.usersigSdkappid } };
   }
-  if (!app.admins.has(identifier)) return { code: 60010 };
+  if (!app.admins.has(identifier)) {
+    return {
+      code: 60010,
+      reason: `identifier ${quoted(identifier)} is not an admin of app ${sdkappid} (admins: ${listed(admins)})`,
+    };
+  }
   return undefined;
 }
 
@@ -165,18 +197,23 @@ function admit(
   accepted: boolean,
 ): void {
   if (!accepted) {
-    sendFailure(request, reply, 60007);
+    const { sdkappid, rateLimitPerSecond } = app.config;
+    sendFailure(request, reply, {
+      code: 60007,
+      reason: `rate limit: ${rateLimitPerSecond} calls within the last second for app ${sdkappid}`,
+    });
     return;
   }
   const state = request.timock!;
   const refusal = checkCaller(app, request.query as Record<string, unknown>, state.nowMs);
   if (refusal !== undefined) {
-    sendFailure(request, reply, refusal.code, refusal.values);
+    sendFailure(request, reply, refusal);
     return;
   }
   // A method other than POST that passed every check (`fidelity.methodCheck` `last`): its body is never read.
   if (request.method !== 'POST') {
-    sendFailure(request, reply, 60008);
+    const reason = `method ${quoted(request.method)} is not POST (checked after every other check: methodCheck last)`;
+    sendFailure(request, reply, { code: 60008, reason });
     return;
   }
   state.app = app;
@@ -186,7 +223,7 @@ function admit(
 /** A shared store failed: 70500 (its outage is logged once by the store; anything else is logged here). */
 export function sendStoreFailure(request: FastifyRequest, reply: FastifyReply, error: unknown): void {
   if (!isStoreUnavailable(error)) request.log.error({ err: error }, 'state store error');
-  sendFailure(request, reply, 70500);
+  sendFailure(request, reply, { code: 70500, reason: 'the shared state store failed (see the server log)' });
 }
 
 /**
@@ -199,20 +236,49 @@ export function parseRequestField(
   body: unknown,
   fidelity: Pick<Fidelity, 'arrayBody' | 'nullRequestField'>,
 ): string[] | null | undefined {
-  if (!Buffer.isBuffer(body) || body.length === 0) return undefined;
+  const read = readRequestField(body, fidelity);
+  return typeof read === 'string' ? undefined : read;
+}
+
+/** Why a body is refused with 130001 (call it only then): e.g. `body is not JSON`. */
+export function bodyReason(
+  body: unknown,
+  fidelity: Pick<Fidelity, 'arrayBody' | 'nullRequestField'>,
+): string {
+  const read = readRequestField(body, fidelity);
+  return typeof read === 'string' ? read : 'body refused';
+}
+
+/** {@link parseRequestField}, with the reason (a string) instead of `undefined`. */
+function readRequestField(
+  body: unknown,
+  fidelity: Pick<Fidelity, 'arrayBody' | 'nullRequestField'>,
+): string[] | null | string {
+  if (!Buffer.isBuffer(body) || body.length === 0) return 'body is empty (send {} for every field)';
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch {
-    return undefined;
+    return 'body is not JSON';
   }
-  if (Array.isArray(parsed))
-    return parsed.length === 0 && fidelity.arrayBody === 'all-fields' ? null : undefined;
-  if (parsed === null || typeof parsed !== 'object') return undefined;
+  if (Array.isArray(parsed)) {
+    if (parsed.length === 0 && fidelity.arrayBody === 'all-fields') return null;
+    return parsed.length === 0
+      ? 'body is [], not an object (arrayBody refuse)'
+      : 'body is a JSON array, not an object';
+  }
+  if (parsed === null || typeof parsed !== 'object')
+    return `body is JSON ${parsed === null ? 'null' : typeof parsed}, not an object`;
   if (!Object.hasOwn(parsed, 'RequestField')) return null;
   const list = (parsed as { RequestField: unknown }).RequestField;
-  if (list === null && fidelity.nullRequestField === 'all-fields') return null;
-  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) return undefined;
+  if (list === null) {
+    return fidelity.nullRequestField === 'all-fields'
+      ? null
+      : 'RequestField is null, not an array (nullRequestField refuse)';
+  }
+  if (!Array.isArray(list)) return `RequestField is ${typeof list}, not an array`;
+  if (!list.every((x) => typeof x === 'string'))
+    return 'RequestField is an array with an item that is not a string';
   return list;
 }
 
@@ -280,7 +346,7 @@ export function registerGetAppInfo(server: FastifyInstance, deps: GetAppInfoDeps
       const state = newRequestState(query, now());
       request.timock = state;
       const app = findApp(request.method, query, registry, fidelity);
-      if (typeof app === 'number') {
+      if (!(app instanceof AppState)) {
         sendFailure(request, reply, app);
         return;
       }
@@ -298,7 +364,9 @@ export function registerGetAppInfo(server: FastifyInstance, deps: GetAppInfoDeps
     handler: (request, reply) => {
       const state = request.timock!;
       const mask = fieldSet(request.body);
-      if (mask === undefined) return sendFailure(request, reply, 130001);
+      if (mask === undefined) {
+        return sendFailure(request, reply, { code: 130001, reason: bodyReason(request.body, fidelity) });
+      }
       state.code = 0;
       state.fields = mask;
       const answer = state.app!.answer(beijingDayNumber(state.nowMs) + dayAfterNewest, mask);
