@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { FixtureSchema, GETAPPINFO_PATH } from '@timock/schema';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/run.js';
 import { DEMO_APP, type StartedServer, startServer } from '../src/index.js';
 import { startProxy } from '../src/proxy/proxy.js';
 import { signedQuery } from './support.js';
@@ -188,5 +189,44 @@ describe('timock proxy --record', () => {
     } finally {
       await replay.close();
     }
+  });
+});
+
+describe('timock proxy (the command)', () => {
+  it('listens, writes a line per call with the UserSig redacted, and the summary when it closes', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const result = await main(
+      ['proxy', '--upstream', `${fake.url}/`, '--port', '0'],
+      {},
+      {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+      },
+    );
+    if (!('proxy' in result)) throw new Error(`no proxy: ${err.join('\n')}`);
+    const { sig } = await call(result.proxy.url, '{}');
+    await result.proxy.close();
+    expect(out[0]).toMatch(
+      /^timock proxy at http:\/\/127\.0\.0\.1:\d+ forwarding to http:\/\/127\.0\.0\.1:\d+;/,
+    );
+    expect(out.find((l) => l.startsWith('#1 POST'))).toMatch(
+      /usersig=\[redacted\].* -> 200 ErrorCode 0 in \d+ ms; contract: pass$/,
+    );
+    expect(out).toContainEqual(expect.stringMatching(/^ {2}pass shape\.values: 1 passed, 0 failed$/));
+    expect(out.join('\n')).not.toContain(sig);
+  });
+
+  it.each([
+    [['proxy'], /exactly one of --upstream URL and --region R/],
+    [['proxy', '--upstream', 'ftp://x'], /--upstream must be an http: or https: URL/],
+    [['proxy', '--region', 'mars'], /--region must be one of/],
+    [['proxy', '--region', 'seoul', '--record', '/no/such/dir/app.json'], /its directory does not exist/],
+    [['proxy', '--region', 'seoul', '--ca', '/no/such/ca.pem'], /cannot read --ca file/],
+  ])('refuses %j with one line and exit code 2', async (argv, message) => {
+    const err: string[] = [];
+    const result = await main(argv, {}, { out: () => undefined, err: (l) => err.push(l) });
+    expect(result).toEqual({ exitCode: 2 });
+    expect(err).toEqual([expect.stringMatching(message)]);
   });
 });
