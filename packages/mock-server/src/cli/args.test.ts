@@ -425,7 +425,9 @@ describe('help', () => {
       expect(parseCommand([cmd, '--help'], {})).toEqual({ kind: 'help', command: cmd });
       expect(parseCommand([cmd, '-h'], {})).toEqual({ kind: 'help', command: cmd });
     }
-    expect(usage(['help', 'nope'])).toBe('help takes one of serve, usersig, record, proxy, openapi, got "nope"');
+    expect(usage(['help', 'nope'])).toBe(
+      'help takes one of serve, usersig, record, proxy, openapi, got "nope"',
+    );
     expect(usage(['help', 'serve', 'extra'])).toMatch(/^help takes one of/);
     const overview = helpText();
     for (const cmd of COMMANDS) expect(overview).toMatch(new RegExp(`^ {2}timock (\\[)?${cmd}`, 'm'));
