@@ -146,6 +146,29 @@ describe('timock proxy when the upstream fails', () => {
     }
   });
 
+  it('answers 502 when TLS with the upstream fails, and passes with --ca', async () => {
+    const { generate } = await import('selfsigned');
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    const secure = await startServer({ port: 0, https: { key: pems.private, cert: pems.cert } });
+    const untrusting = await startProxy({ upstream: secure.url });
+    const trusting = await startProxy({ upstream: secure.url, ca: pems.cert });
+    try {
+      expect((await call(untrusting.url, '{}')).status).toBe(502);
+      expect(untrusting.journal()[0]?.error).toMatch(/^TLS with the upstream failed: /);
+      expect((await call(trusting.url, '{}')).status).toBe(200);
+      expect(trusting.journal()[0]?.contract).toBe('pass');
+    } finally {
+      await untrusting.close();
+      await trusting.close();
+      await secure.close();
+    }
+  });
+
   it('answers 502 when the upstream does not answer in time', async () => {
     const silent = createServer(() => undefined);
     const proxy = await startProxy({ upstream: await listen(silent), timeoutMs: 200 });
