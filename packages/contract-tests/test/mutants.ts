@@ -5,9 +5,8 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CARRY_RELATIONS, ERROR_CODES, FIELD_NAMES } from '@timock/schema';
+import { CARRY_RELATIONS, ERROR_CODES, FIELD_NAMES, previousDate } from '@timock/schema';
 import { request } from 'undici';
-import { previousDate } from '../src/checks/shape.js';
 
 type Day = Record<string, unknown>;
 type Json = Record<string, unknown> & { ErrorCode?: unknown; Result?: Day[] };

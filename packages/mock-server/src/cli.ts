@@ -18,7 +18,7 @@ const result = await main(process.argv.slice(2), process.env, output);
 if ('exitCode' in result) {
   process.exitCode = result.exitCode;
 } else {
-  const { server } = result;
+  const server = 'server' in result ? result.server : result.proxy;
   let closing = false;
   const stop = (signal: NodeJS.Signals) => {
     if (closing) return;

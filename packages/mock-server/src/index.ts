@@ -38,6 +38,14 @@ export {
   type ServerOptions,
   ServerOptionsSchema,
 } from './options.js';
+export {
+  type ContractOutcome,
+  type ProxyJournalEntry,
+  type ProxyOptions,
+  type StartedProxy,
+  startProxy,
+} from './proxy/proxy.js';
+export type { CheckTally, ContractSummary, ProblemExample } from './proxy/tally.js';
 export { SlidingWindowLimiter } from './rate-limit.js';
 export { RedisStore, type RedisStoreOptions, redactRedisUrl, type StoreLogger } from './redis-store.js';
 export type { RequestState } from './routes/getappinfo.js';

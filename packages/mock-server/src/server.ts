@@ -210,7 +210,8 @@ export interface StartedServer extends MockControls {
   close(): Promise<void>;
 }
 
-function urlHost(host: string, address: AddressInfo): string {
+/** The host part of a listening server's URL: a wildcard address becomes its loopback. */
+export function urlHost(host: string, address: AddressInfo): string {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '[::1]';
   return address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -93,6 +93,23 @@ export {
 } from './fields.js';
 export { type JsonSchema, jsonSchemas } from './json-schema.js';
 export {
+  ANSWER_CHECKS,
+  type AnswerCheck,
+  type AnswerDrift,
+  type AnswerInput,
+  type AnswerJudgement,
+  type AnswerObservations,
+  type AnswerProblem,
+  beijingDate,
+  dayValueProblem,
+  filteringProblem,
+  judgeAnswer,
+  orderProblem,
+  previousDate,
+  relationProblems,
+  requestedFields,
+} from './judge.js';
+export {
   buildOpenApiDocument,
   createOpenApiRegistry,
   OPENAPI_INFO_VERSION,

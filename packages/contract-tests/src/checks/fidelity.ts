@@ -1,8 +1,13 @@
-import { FIDELITY_SETTINGS, type Fidelity, type FidelityName } from '@timock/schema';
+import {
+  beijingDate,
+  FIDELITY_SETTINGS,
+  type Fidelity,
+  type FidelityName,
+  previousDate,
+} from '@timock/schema';
 import { type Check, type CheckContext, fail, pass, type Verdict } from '../check.js';
 import type { Exchange, Send } from '../target.js';
 import { transportProblem } from './answers.js';
-import { beijingDate, previousDate } from './shape.js';
 
 /** What a probe saw: the setting's value on the target, or why it could not tell. */
 type Seen<N extends FidelityName> = { value: Fidelity[N]; exchange: Exchange } | { unclear: Verdict };

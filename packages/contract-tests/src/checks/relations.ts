@@ -1,4 +1,4 @@
-import { checkCarryOvers, checkDay } from '@timock/schema';
+import { relationProblems } from '@timock/schema';
 import { type Check, fail, pass } from '../check.js';
 import { success } from './answers.js';
 
@@ -13,9 +13,8 @@ export const relationChecks: Check[] = [
       const ex = await ctx.fullPull();
       const r = success(ex);
       if ('verdict' in r) return r.verdict;
-      const broken = r.envelope.Result.flatMap((d) => checkDay(d));
-      if (broken.length)
-        return fail(`${broken.length} broken, first on ${broken[0]!.date}: ${broken[0]!.detail}`, ex);
+      const broken = relationProblems(r.envelope.Result).find((p) => p.check === 'relations.day');
+      if (broken) return fail(broken.detail, ex);
       return pass(`${r.envelope.Result.length} days`, ex);
     },
   },
@@ -28,9 +27,8 @@ export const relationChecks: Check[] = [
       const ex = await ctx.fullPull();
       const r = success(ex);
       if ('verdict' in r) return r.verdict;
-      const broken = checkCarryOvers(r.envelope.Result);
-      if (broken.length)
-        return fail(`${broken.length} broken, first on ${broken[0]!.date}: ${broken[0]!.detail}`, ex);
+      const broken = relationProblems(r.envelope.Result).find((p) => p.check === 'relations.carry');
+      if (broken) return fail(broken.detail, ex);
       return pass(undefined, ex);
     },
   },

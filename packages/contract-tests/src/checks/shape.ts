@@ -1,17 +1,13 @@
-import { errorInfoText, FAILURE_ENVELOPE_KEYS, FIELD_NAMES, PartialDaySchema } from '@timock/schema';
+import {
+  beijingDate,
+  dayValueProblem,
+  errorInfoText,
+  FAILURE_ENVELOPE_KEYS,
+  FIELD_NAMES,
+  orderProblem,
+} from '@timock/schema';
 import { type Check, fail, pass } from '../check.js';
 import { expectFailure, success, successKeys } from './answers.js';
-
-/** YYYYMMDD of a moment in Beijing time (UTC+8). */
-export function beijingDate(ms: number): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
-}
-
-/** The day before a YYYYMMDD date. */
-export function previousDate(yyyymmdd: string): string {
-  const t = Date.UTC(+yyyymmdd.slice(0, 4), +yyyymmdd.slice(4, 6) - 1, +yyyymmdd.slice(6, 8));
-  return new Date(t - 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
-}
 
 /** Checks of the answer to a full pull. */
 export const shapeChecks: Check[] = [
@@ -67,14 +63,8 @@ export const shapeChecks: Check[] = [
       const days = (ex.json as { Result?: unknown } | undefined)?.Result;
       if (!Array.isArray(days)) return fail('no Result array', ex);
       for (const [i, day] of days.entries()) {
-        const parsed = PartialDaySchema.safeParse(day);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          return fail(`Result[${i}].${issue.path.join('.')}: ${issue.message}`, ex);
-        }
-        for (const [k, v] of Object.entries(day as object)) {
-          if (typeof v !== 'string') return fail(`Result[${i}].${k} is ${typeof v}, not a string`, ex);
-        }
+        const problem = dayValueProblem(day, i);
+        if (problem) return fail(problem.detail, ex);
       }
       return pass(undefined, ex);
     },
@@ -89,14 +79,8 @@ export const shapeChecks: Check[] = [
       const r = success(ex);
       if ('verdict' in r) return r.verdict;
       const dates = r.envelope.Result.map((d) => d.Date);
-      for (let i = 1; i < dates.length; i++) {
-        if (dates[i] !== previousDate(dates[i - 1]!)) {
-          return fail(
-            `Result[${i}].Date is ${dates[i]} after ${dates[i - 1]} (expected ${previousDate(dates[i - 1]!)})`,
-            ex,
-          );
-        }
-      }
+      const problem = orderProblem(dates);
+      if (problem) return fail(problem.detail, ex);
       return pass(`${dates[0]} back to ${dates.at(-1)}`, ex);
     },
   },

@@ -407,7 +407,7 @@ describe('help', () => {
           expect(line).toMatch(/^ {2}# \S/);
           continue;
         }
-        const own = line.match(/\btimock( (?:usersig|record|openapi|serve)\b)?(.*)/);
+        const own = line.match(/\btimock( (?:usersig|record|proxy|openapi|serve)\b)?(.*)/);
         expect(own, line).not.toBeNull();
         if (cmd !== 'serve' || own![1] !== undefined) expect(own![1]?.trim(), line).toBe(cmd);
         for (const [flag] of own![2]!.split(/&&|\|/)[0]!.matchAll(/--[a-z-]+/g)) {
@@ -425,7 +425,9 @@ describe('help', () => {
       expect(parseCommand([cmd, '--help'], {})).toEqual({ kind: 'help', command: cmd });
       expect(parseCommand([cmd, '-h'], {})).toEqual({ kind: 'help', command: cmd });
     }
-    expect(usage(['help', 'nope'])).toBe('help takes one of serve, usersig, record, openapi, got "nope"');
+    expect(usage(['help', 'nope'])).toBe(
+      'help takes one of serve, usersig, record, proxy, openapi, got "nope"',
+    );
     expect(usage(['help', 'serve', 'extra'])).toMatch(/^help takes one of/);
     const overview = helpText();
     for (const cmd of COMMANDS) expect(overview).toMatch(new RegExp(`^ {2}timock (\\[)?${cmd}`, 'm'));

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -11,6 +11,7 @@ import {
   parseFidelityAssignment,
   REGION_IDS,
   type RegionId,
+  regionOrigin,
 } from '@timock/schema';
 import { z } from 'zod';
 import { isLoopback } from '../admin/access.js';
@@ -74,6 +75,21 @@ export interface RecordCommand {
   out: string;
 }
 
+/** `timock proxy`: forward to an upstream and check each answer against the contract. */
+export interface ProxyCommand {
+  kind: 'proxy';
+  /** The origin to forward to (`--upstream`, or the origin of `--region`). */
+  upstream: string;
+  host: string;
+  port: number;
+  /** Fixture file to write passing full pulls to (`--record`). */
+  record: string | undefined;
+  /** PEM CA certificate to trust for the upstream (`--ca`). */
+  ca: string | undefined;
+  /** Upstream timeout, ms (`--timeout`). */
+  timeoutMs: number;
+}
+
 /** The server's timeout options that the CLI sets (`--headers-timeout`, ...). */
 export const TIMEOUT_OPTIONS = [
   'headersTimeout',
@@ -112,6 +128,7 @@ export interface UserSigInspectCommand {
 export type Command =
   | ServeCommand
   | RecordCommand
+  | ProxyCommand
   | UserSigCommand
   | UserSigInspectCommand
   | { kind: 'openapi' }
@@ -277,6 +294,26 @@ export const RECORD_FLAGS = {
   help: HELP_FLAG,
 } as const satisfies Record<string, HelpFlag>;
 
+/** Every flag of `timock proxy`, in help order. */
+export const PROXY_FLAGS = {
+  upstream: {
+    type: 'string',
+    value: 'URL',
+    help: 'forward to this origin, e.g. a staging gateway or a fake',
+  },
+  region: { type: 'string', value: 'R', help: `forward to the vendor's region: ${REGION_IDS.join(', ')}` },
+  host: { type: 'string', value: 'HOST', help: 'interface to listen on (default 127.0.0.1)' },
+  port: { type: 'string', value: 'PORT', help: 'port, 0 = any free port (default 9000)' },
+  record: {
+    type: 'string',
+    value: 'FILE',
+    help: 'write each full pull that passes every check to FILE, a fixture for timock --fixtures',
+  },
+  ca: { type: 'string', value: 'FILE', help: 'PEM CA certificate to trust for the upstream' },
+  timeout: { type: 'string', value: 'MS', help: 'upstream headers and body timeout (default 10000)' },
+  help: HELP_FLAG,
+} as const satisfies Record<string, HelpFlag>;
+
 /** Every flag of `timock usersig`, in help order. */
 export const USERSIG_FLAGS = {
   sdkappid: { type: 'string', value: 'N', help: 'the app' },
@@ -291,7 +328,7 @@ export const USERSIG_FLAGS = {
 export const OPENAPI_FLAGS = { help: HELP_FLAG } as const satisfies Record<string, HelpFlag>;
 
 /** The commands of `timock`. */
-export const COMMANDS = ['serve', 'usersig', 'record', 'openapi'] as const;
+export const COMMANDS = ['serve', 'usersig', 'record', 'proxy', 'openapi'] as const;
 
 /** One of {@link COMMANDS}. */
 export type CommandName = (typeof COMMANDS)[number];
@@ -381,6 +418,28 @@ export const HELP_SPECS: Readonly<Record<CommandName, HelpSpec>> = {
       'Exit codes: 0 recorded, 2 bad usage, 1 the upstream refused or could not be reached.',
     ],
   },
+  proxy: {
+    summary:
+      'timock proxy: forward calls to the real endpoint unchanged and check every getappinfo answer against the contract',
+    usage: ['timock proxy (--upstream URL | --region R) [--host H] [--port P] [--record FILE] [--ca FILE]'],
+    flags: PROXY_FLAGS,
+    examples: [
+      [
+        'check what Singapore answers your app (point the app at http://127.0.0.1:9000)',
+        'timock proxy --region singapore',
+      ],
+      [
+        'a staging gateway with its own CA, recording a fixture as answers pass',
+        'timock proxy --upstream https://im-gw.staging.example --ca ca.pem --host 0.0.0.0 --record app.json',
+      ],
+    ],
+    notes: [
+      'The proxy never signs or changes a call; the app sends its own UserSig, which is redacted in everything the proxy writes.',
+      'One line per call on standard output; GET /__admin/requests and /__admin/contract (loopback callers) show the journal and the summary, which is also printed on exit.',
+      'An upstream that is unreachable, slow or fails TLS gets the app an HTTP 502.',
+      EXIT_CODES,
+    ],
+  },
   openapi: {
     summary: 'timock openapi: print the OpenAPI 3.1 document of getappinfo and the admin API (JSON)',
     usage: ['timock openapi'],
@@ -401,6 +460,7 @@ const OVERVIEW: HelpSpec = {
     'timock [serve] [options]   start the fake getappinfo server',
     'timock usersig ...         print a UserSig',
     "timock record ...          pull an app's data once into a fixture file",
+    'timock proxy ...           check live traffic to the real endpoint against the contract',
     'timock openapi             print the OpenAPI 3.1 document',
     'timock help <command>      the options of one command (or timock <command> --help)',
     'timock --version',
@@ -698,13 +758,7 @@ function parseRecord(args: string[], env: Readonly<Record<string, string | undef
   }
   let upstream: RecordCommand['upstream'];
   if (values.upstream !== undefined) {
-    const url = URL.canParse(values.upstream) ? new URL(values.upstream) : undefined;
-    if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
-      throw new CliUsageError(
-        `--upstream must be an http: or https: URL without credentials or query, got "${values.upstream}"`,
-      );
-    }
-    upstream = { baseUrl: values.upstream.replace(/\/+$/, '') };
+    upstream = { baseUrl: upstreamOrigin(values.upstream) };
   } else {
     const region = values.region as RegionId;
     if (!REGION_IDS.includes(region)) {
@@ -757,6 +811,58 @@ function parseUserSigInspect(args: string[], env: Readonly<Record<string, string
   };
 }
 
+/** `--upstream` as an origin: an http: or https: URL without credentials, query or fragment. */
+function upstreamOrigin(text: string): string {
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
+    throw new CliUsageError(
+      `--upstream must be an http: or https: URL without credentials or query, got "${text}"`,
+    );
+  }
+  return text.replace(/\/+$/, '');
+}
+
+function parseProxy(args: string[]): Command {
+  const { values } = guard(() =>
+    parseArgs({ args: joinNegativeValues(args, PROXY_FLAGS), options: PROXY_FLAGS, strict: true }),
+  );
+  if (values.help) return { kind: 'help', command: 'proxy' };
+  if ((values.upstream === undefined) === (values.region === undefined)) {
+    throw new CliUsageError('proxy needs exactly one of --upstream URL and --region R');
+  }
+  let upstream: string;
+  if (values.upstream !== undefined) upstream = upstreamOrigin(values.upstream);
+  else {
+    const region = values.region as RegionId;
+    if (!REGION_IDS.includes(region)) {
+      throw new CliUsageError(`--region must be one of ${REGION_IDS.join(', ')}, got "${values.region}"`);
+    }
+    upstream = regionOrigin(region);
+  }
+  if (values.host === '') throw new CliUsageError('--host must not be empty');
+  if (values.record === '') throw new CliUsageError('--record must name a file');
+  if (values.record !== undefined && !existsSync(dirname(resolve(values.record)))) {
+    throw new CliUsageError(`--record ${values.record}: its directory does not exist`);
+  }
+  let ca: string | undefined;
+  if (values.ca !== undefined) {
+    try {
+      ca = readFileSync(values.ca, 'utf8');
+    } catch {
+      throw new CliUsageError(`cannot read --ca file ${values.ca}`);
+    }
+  }
+  return {
+    kind: 'proxy',
+    upstream,
+    host: values.host ?? '127.0.0.1',
+    port: integer('--port', values.port ?? '9000', 0, 65535),
+    record: values.record,
+    ca,
+    timeoutMs: integer('--timeout', values.timeout ?? '10000', 1, 600_000),
+  };
+}
+
 function parseUserSig(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
   if (args[0] === 'inspect') return parseUserSigInspect(args.slice(1), env);
   const { values } = guard(() =>
@@ -792,6 +898,7 @@ export function parseCommand(
   const [first, ...rest] = argv;
   if (first === 'usersig') return parseUserSig(rest, env);
   if (first === 'record') return parseRecord(rest, env);
+  if (first === 'proxy') return parseProxy(rest);
   if (first === 'openapi') {
     const { values } = guard(() => parseArgs({ args: rest, options: OPENAPI_FLAGS, strict: true }));
     return values.help ? { kind: 'help', command: 'openapi' } : { kind: 'openapi' };

@@ -9,6 +9,7 @@ import {
 } from '@timock/schema';
 import pkg from '../../package.json' with { type: 'json' };
 import { DEMO_APP, type ServerOptions } from '../options.js';
+import type { StartedProxy } from '../proxy/proxy.js';
 import { redactRedisUrl } from '../redis-store.js';
 import { type StartedServer, startServer } from '../server.js';
 import { colorEnabled, type Paint, painter } from '../terminal.js';
@@ -23,6 +24,7 @@ import {
   type ServeCommand,
 } from './args.js';
 import { inspectReport, reportLines } from './inspect.js';
+import { runProxy } from './proxy.js';
 import { CliFailure, record } from './record.js';
 
 /** Where the CLI writes: one call per line. */
@@ -44,7 +46,7 @@ export interface CliPaints {
 const PLAIN: CliPaints = { out: painter(false), err: painter(false) };
 
 /** What a CLI run ends with: an exit code now, or a running server (the caller handles signals). */
-export type CliResult = { exitCode: number } | { server: StartedServer };
+export type CliResult = { exitCode: number } | { server: StartedServer } | { proxy: StartedProxy };
 
 /** The package version (package.json is inlined into the bundle at build time). */
 export function packageVersion(): string {
@@ -254,6 +256,8 @@ export async function runCommand(cmd: Command, output: CliOutput, paints = PLAIN
     }
     case 'serve':
       return serve(cmd, output, paints);
+    case 'proxy':
+      return runProxy(cmd, output, paints.out);
     case 'record':
       output.out(
         paints.out('green', await record(cmd, (line) => output.err(paints.err('dim', `timock: ${line}`)))),

@@ -1,0 +1,37 @@
+import { ADMIN_PREFIX } from '@timock/schema';
+import { startProxy } from '../proxy/proxy.js';
+import type { Paint } from '../terminal.js';
+import { CliUsageError, type ProxyCommand } from './args.js';
+import type { CliOutput, CliResult } from './run.js';
+
+/**
+ * `timock proxy`: starts the proxy, prints where it listens and where the journal and summary are, then
+ * one line per call on standard output; the summary follows when it is closed.
+ */
+export async function runProxy(cmd: ProxyCommand, output: CliOutput, paint: Paint): Promise<CliResult> {
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  try {
+    proxy = await startProxy({
+      upstream: cmd.upstream,
+      host: cmd.host,
+      port: cmd.port,
+      timeoutMs: cmd.timeoutMs,
+      ...(cmd.ca !== undefined ? { ca: cmd.ca } : {}),
+      ...(cmd.record !== undefined ? { record: cmd.record } : {}),
+      log: (line) => output.out(line),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CliUsageError(`port ${cmd.port} on ${cmd.host} is already in use`);
+    if (code === 'EACCES') throw new CliUsageError(`no permission to listen on ${cmd.host}:${cmd.port}`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new CliUsageError(`cannot listen on host ${cmd.host} (${code})`);
+    throw error;
+  }
+  output.out(
+    `timock proxy at ${paint('cyan', paint('bold', proxy.url))} forwarding to ${cmd.upstream}; every getappinfo answer is checked against the contract`,
+  );
+  output.out(`journal: ${proxy.url}${ADMIN_PREFIX}/requests; summary: ${proxy.url}${ADMIN_PREFIX}/contract`);
+  if (cmd.record !== undefined) output.out(`recording full pulls that pass to ${cmd.record}`);
+  return { proxy };
+}
