@@ -456,3 +456,56 @@ function openSocket(port: number) {
     closed: new Promise<Buffer>((resolve) => socket.once('close', () => resolve(Buffer.concat(chunks)))),
   };
 }
+
+describe('request lines', () => {
+  it('are lines a person reads on a terminal (or with --log-format pretty), never cutting the banner', async () => {
+    const out: string[] = [];
+    const result = await main(
+      ['--port', '0', '--log-format', 'pretty'],
+      {},
+      { out: (l) => out.push(l), err: () => {}, outIsTty: false },
+    );
+    if (!('server' in result)) throw new Error('the fake did not start');
+    try {
+      const bannerAt = out.findIndex((l) => l.startsWith('timock '));
+      expect(bannerAt).toBeGreaterThanOrEqual(0);
+      const before = out.length;
+      const res = await request(
+        `${result.server.url}/v4/openconfigsvr/getappinfo?sdkappid=1400000000&usersig=x&contenttype=json`,
+        {
+          method: 'POST',
+          body: '{}',
+        },
+      );
+      await res.body.text();
+      await new Promise((r) => setTimeout(r, 20));
+      const lines = out.slice(before);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^\d\d:\d\d:\d\d\.\d{3} POST \/v4\/openconfigsvr\/getappinfo 1400000000 - 70003 usersig is not base64url.* \d+\.\d ms$/,
+      );
+      // Everything logged while starting came before the banner.
+      expect(out.slice(0, bannerAt).every((l) => !l.startsWith('timock '))).toBe(true);
+    } finally {
+      await result.server.close();
+    }
+  });
+
+  it('are JSON lines by default when standard output is not a terminal', async () => {
+    const out: string[] = [];
+    const writes: string[] = [];
+    const write = process.stdout.write;
+    // The JSON lines are batched and written to the process's standard output (fd 1) on close.
+    process.stdout.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stdout.write;
+    let result: Awaited<ReturnType<typeof main>> | undefined;
+    try {
+      result = await main(['--port', '0'], {}, { out: (l) => out.push(l), err: () => {}, outIsTty: false });
+      if (!('server' in result)) throw new Error('the fake did not start');
+      expect(out.some((l) => l.startsWith('timock '))).toBe(true);
+      expect(out.some((l) => l.startsWith('{'))).toBe(false);
+    } finally {
+      if (result && 'server' in result) await result.server.close();
+      process.stdout.write = write;
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { destination, type Level, type Logger } from 'pino';
 import type { LoggerOption } from './options.js';
+import type { Paint } from './terminal.js';
 
 /** What replaces a secret in a log line. */
 export const REDACTED = '[redacted]';
@@ -101,6 +102,15 @@ export interface LoggerSetup {
   flush(): void;
 }
 
+/**
+ * Where log lines go: pino writes each JSON line to `stream`; `flush()` (also on the stream, so that a
+ * server given the stream flushes it when it closes) writes out what is pending.
+ */
+export interface LineSink {
+  readonly stream: { write(line: string): boolean; flush(): void };
+  flush(): void;
+}
+
 /** How long a line may wait for others before the batch is written, ms. */
 const LINE_BATCH_MS = 50;
 /** A batch this large is written at once, characters. */
@@ -112,7 +122,7 @@ const LINE_BATCH_CHARS = 64 * 1024;
  * `sync: false`): under load one write carries hundreds of lines. `flush()` writes out, synchronously,
  * whatever is still pending.
  */
-function stdoutLines(): { stream: { write(line: string): boolean }; flush(): void } {
+export function stdoutLines(): LineSink {
   const out = destination({ dest: 1, sync: false });
   let pending = '';
   let timer: NodeJS.Timeout | undefined;
@@ -123,6 +133,14 @@ function stdoutLines(): { stream: { write(line: string): boolean }; flush(): voi
     pending = '';
     if (text !== '') out.write(text);
   };
+  const flush = () => {
+    writeOut();
+    try {
+      out.flushSync();
+    } catch {
+      // a closed or broken stdout: nothing more can be written
+    }
+  };
   return {
     stream: {
       write(line) {
@@ -131,15 +149,9 @@ function stdoutLines(): { stream: { write(line: string): boolean }; flush(): voi
         else if (timer === undefined) timer = setTimeout(writeOut, LINE_BATCH_MS).unref();
         return true;
       },
+      flush,
     },
-    flush() {
-      writeOut();
-      try {
-        out.flushSync();
-      } catch {
-        // a closed or broken stdout: nothing more can be written
-      }
-    },
+    flush,
   };
 }
 
@@ -167,7 +179,86 @@ export function loggerConfig(option: LoggerOption): LoggerSetup {
         ...givenSerializers,
       },
     },
-    flush: () => own?.flush(),
+    flush: () => {
+      if (own) return own.flush();
+      // A caller's stream with a flush() (a LineSink's) is flushed when the server closes, as ours is.
+      const { flush } = given.stream as { flush?: unknown };
+      if (typeof flush === 'function') flush.call(given.stream);
+    },
+  };
+}
+
+/** A pino line as {@link readableLines} reads it. */
+interface PinoLine {
+  level?: number;
+  time?: number;
+  msg?: string;
+  method?: string;
+  url?: string;
+  sdkappid?: string;
+  identifier?: string;
+  code?: number;
+  reason?: string;
+  responseTimeMs?: number;
+  err?: { message?: string };
+}
+
+const LEVEL_NAMES: Readonly<Record<number, string>> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
+
+/**
+ * One line a person can read for a pino line: a request as time, method, path, app, identifier, code,
+ * the reason or `OK`, and latency, coloured by outcome (green success, yellow refusal, red 70500 or a
+ * failure of HTTP); any other line as time, level and message. The path's query is left out (it holds
+ * the UserSig).
+ */
+export function readableLine(json: string, paint: Paint): string {
+  let line: PinoLine;
+  try {
+    line = JSON.parse(json) as PinoLine;
+  } catch {
+    return json.trimEnd();
+  }
+  const time = new Date(line.time ?? Date.now()).toISOString().slice(11, 23);
+  if (line.msg === 'request completed') {
+    const path = (line.url ?? '').split('?', 1)[0];
+    const who = [line.sdkappid ?? '-', line.identifier ?? '-'].join(' ');
+    const ok = line.code === 0;
+    const outcome = ok ? 'OK' : (line.reason ?? '');
+    const style = ok ? 'green' : line.code === 70500 || line.code === undefined ? 'red' : 'yellow';
+    const ms = line.responseTimeMs === undefined ? '' : ` ${line.responseTimeMs.toFixed(1)} ms`;
+    return `${paint('dim', time)} ${line.method} ${path} ${who} ${paint(style, `${line.code ?? '-'} ${outcome}`.trimEnd())}${paint('dim', ms)}`;
+  }
+  const level = LEVEL_NAMES[line.level ?? 30] ?? 'INFO';
+  const style = (line.level ?? 30) >= 50 ? 'red' : (line.level ?? 30) >= 40 ? 'yellow' : 'dim';
+  const detail = line.err?.message ? `: ${line.err.message}` : '';
+  return `${paint('dim', time)} ${paint(style, level)} ${line.msg ?? ''}${detail}`;
+}
+
+/**
+ * Lines for a terminal: each pino line rendered by {@link readableLine} and written at once (a
+ * terminal shows lines as they come; JSON lines to a file or pipe go through {@link stdoutLines}).
+ */
+export function readableLines(
+  paint: Paint,
+  write: (text: string) => unknown = (text) => process.stdout.write(text),
+): LineSink {
+  const flush = () => undefined;
+  return {
+    stream: {
+      write(json) {
+        write(`${readableLine(json, paint)}\n`);
+        return true;
+      },
+      flush,
+    },
+    flush,
   };
 }
 

@@ -101,6 +101,8 @@ describe('parseCommand', () => {
     expect(usage(['--seed', '-1'])).toMatch(/--seed/);
     expect(usage(['--now', 'yesterday'])).toMatch(/--now must be an ISO-8601/);
     expect(usage(['--log-level', 'loud'])).toMatch(/--log-level/);
+    expect(usage(['--log-format', 'xml'])).toBe('--log-format must be one of pretty, json, got "xml"');
+    expect(usage([], { TIMOCK_LOG_FORMAT: 'xml' })).toMatch(/^TIMOCK_LOG_FORMAT must be one of pretty, json/);
     expect(usage(['--https', '--cert', 'x.pem'])).toMatch(/--cert and --key go together/);
     expect(usage(['--https', '--cert', join(dir, 'no.pem'), '--key', join(dir, 'no.key')])).toMatch(
       /cannot read --cert/,

@@ -30,6 +30,9 @@ export class CliUsageError extends Error {
 /** The log levels `--log-level` accepts. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** The formats `--log-format` accepts. */
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+
 /** `timock serve`, fully resolved from flags, environment and config file. */
 export interface ServeCommand {
   kind: 'serve';
@@ -44,6 +47,8 @@ export interface ServeCommand {
   configPath: string | undefined;
   https: { cert: string; key: string } | 'self-signed' | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** `--log-format`: `pretty` (a line a person reads) or `json` (pino's lines); unset: pretty on a terminal. */
+  logFormat: (typeof LOG_FORMATS)[number] | undefined;
   /** Shared state in Redis, from `--redis`/`--redis-prefix` (the config file's `redis` otherwise). */
   redis: RedisOptions | undefined;
   /** Serve the admin API (false with `--no-admin`). */
@@ -196,6 +201,12 @@ export const SERVE_FLAGS = {
     value: 'LEVEL',
     env: 'TIMOCK_LOG_LEVEL',
     help: `${LOG_LEVELS.join('|')} (default info)`,
+  },
+  'log-format': {
+    type: 'string',
+    value: 'FORMAT',
+    env: 'TIMOCK_LOG_FORMAT',
+    help: 'pretty (one line a person reads per request) or json (pino lines); default: pretty on a terminal, json otherwise',
   },
   redis: {
     type: 'string',
@@ -694,6 +705,12 @@ function parseServe(
   } else if (keyPath !== undefined) {
     throw new CliUsageError('--key needs --cert (and --https)');
   }
+  const logFormat = get('log-format');
+  if (logFormat !== undefined && !(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    throw new CliUsageError(
+      `${get.source('log-format')} must be one of ${LOG_FORMATS.join(', ')}, got "${logFormat}"`,
+    );
+  }
   const logLevel = get('log-level') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new CliUsageError(
@@ -729,6 +746,7 @@ function parseServe(
     configPath,
     https,
     logLevel: logLevel as ServeCommand['logLevel'],
+    logFormat: logFormat as ServeCommand['logFormat'],
     redis,
     admin,
     adminToken,

@@ -8,6 +8,7 @@ import {
   resolveFidelity,
 } from '@timock/schema';
 import pkg from '../../package.json' with { type: 'json' };
+import { readableLines, stdoutLines } from '../logging.js';
 import { DEMO_APP, type ServerOptions } from '../options.js';
 import type { StartedProxy } from '../proxy/proxy.js';
 import { redactRedisUrl } from '../redis-store.js';
@@ -178,12 +179,20 @@ export function banner(
 
 async function serve(cmd: ServeCommand, output: CliOutput, paints: CliPaints): Promise<CliResult> {
   const apps = cmd.config?.apps;
+  // Request lines a person reads on a terminal, JSON lines (batched) elsewhere or when asked.
+  const format = cmd.logFormat ?? (output.outIsTty ? 'pretty' : 'json');
+  const sink =
+    cmd.logLevel === 'silent'
+      ? undefined
+      : format === 'pretty'
+        ? readableLines(paints.out, (text) => output.out(text.trimEnd()))
+        : stdoutLines();
   const options: ServerOptions = {
     ...cmd.config,
     ...(cmd.seed !== undefined ? { seed: cmd.seed } : {}),
     ...(cmd.now !== undefined ? { now: () => cmd.now! } : {}),
     ...cmd.timeouts,
-    logger: cmd.logLevel === 'silent' ? false : { level: cmd.logLevel },
+    logger: sink === undefined ? false : { level: cmd.logLevel, stream: sink.stream },
     ...(cmd.redis !== undefined ? { redis: cmd.redis } : {}),
     admin: cmd.admin,
     ...(cmd.adminToken !== undefined ? { adminToken: cmd.adminToken } : {}),
@@ -214,6 +223,8 @@ async function serve(cmd: ServeCommand, output: CliOutput, paints: CliPaints): P
     throw error;
   }
   try {
+    // The lines logged while starting go out first: the banner is never cut by a log line.
+    sink?.flush();
     for (const line of banner(cmd, server.url, apps, cmd.now ?? Date.now(), paints.out)) output.out(line);
   } catch (error) {
     await server.close();
