@@ -23,6 +23,7 @@ export const DEFAULT_ROWS = [
   'timock-two',
   'redis-1',
   'redis-2',
+  'proxy',
 ];
 
 /**
@@ -119,6 +120,11 @@ export function createRows({ servers, requests, bodies, files, fakeOptions }) {
       requests: requests.invalid,
       check: expectCode(70009, bodies.invalid.length),
       bodyBytes: bodies.invalid.length,
+    },
+    proxy: {
+      label: 'timock proxy in front of timock --log-level silent',
+      start: () => servers.proxied(),
+      ...full,
     },
     'redis-1': {
       label: 'timock --redis, 1 replica',

@@ -9,6 +9,8 @@ import { freePort } from './procs.mjs';
 
 /** The banner line `timock` prints once it listens; group 1 is its URL. */
 const TIMOCK_READY = /serving getappinfo at (\S+)/;
+/** The line `timock proxy` prints once it listens; group 1 is its URL. */
+const PROXY_READY = /timock proxy at (\S+)/;
 
 /**
  * @typedef {object} ServerContext
@@ -98,5 +100,33 @@ export function createServers({ procs, root, tmp, redisServer, nodeArgs = [] }) 
     };
   };
 
-  return { script, timock, replicas, hasRedis: redisServer !== undefined };
+  /**
+   * `timock proxy` (default flags, output to a file) in front of a `timock --log-level silent`: the load
+   * goes to the proxy, which forwards every call and judges every answer; the server side's CPU time is
+   * both processes'.
+   * @returns {Promise<import('./procs.mjs').RunningServer>}
+   */
+  const proxied = async () => {
+    const upstream = await timock(['--log-level', 'silent']);
+    try {
+      const proxy = await procs.startProcess(
+        process.execPath,
+        [...nodeArgs, timockBin, 'proxy', '--upstream', upstream.url, '--port', '0'],
+        { cwd: tmp, env, logFile: join(tmp, `proxy-${randomUUID()}.log`), readyPattern: PROXY_READY },
+      );
+      return {
+        ...proxy,
+        pids: [proxy.pid, upstream.pid],
+        stop: async () => {
+          await proxy.stop();
+          await upstream.stop();
+        },
+      };
+    } catch (error) {
+      await upstream.stop();
+      throw error;
+    }
+  };
+
+  return { script, timock, replicas, proxied, hasRedis: redisServer !== undefined };
 }
