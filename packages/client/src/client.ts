@@ -5,6 +5,7 @@ import {
   FIELD_NAMES,
   type FieldName,
   isFieldName,
+  isUsualSuccessEnvelope,
   MAX_RANDOM,
   SuccessEnvelopeSchema,
 } from '@timock/schema';
@@ -17,7 +18,6 @@ import {
   TimTransportError,
   type TransportErrorCode,
 } from './errors.js';
-import { isUsualSuccessEnvelope } from './fast-days.js';
 import { type ClientOptions, ClientOptionsSchema, type ResolvedClientOptions } from './options.js';
 import { withRetry } from './retry.js';
 import { Throttle } from './throttle.js';

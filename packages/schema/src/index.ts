@@ -62,6 +62,7 @@ export {
   type TextSource,
 } from './error-codes.js';
 export { EXAMPLE_FAILURE_RESPONSE, EXAMPLE_FILTERED_RESPONSE, EXAMPLE_FULL_RESPONSE } from './examples.js';
+export { isCountText, isUsualDay, isUsualSuccessEnvelope } from './fast-days.js';
 export {
   FIDELITY_NAMES,
   FIDELITY_PROFILES,

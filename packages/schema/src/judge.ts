@@ -1,3 +1,4 @@
+import { isUsualDay } from './fast-days.js';
 import { FIELD_NAMES, type FieldName, isFieldName } from './fields.js';
 import { checkCarryOvers, checkDay } from './relations.js';
 import { FAILURE_ENVELOPE_KEYS, FailureEnvelopeSchema, PartialDaySchema } from './response.js';
@@ -115,6 +116,8 @@ export function requestedFields(body: string): FieldName[] | undefined {
 
 /** The first problem with a day's values (schema, then non-string values), or `undefined`. */
 export function dayValueProblem(day: unknown, i: number): AnswerProblem | undefined {
+  // The usual day is vouched for in one plain pass; Zod runs only to find and word a problem.
+  if (isUsualDay(day)) return undefined;
   const parsed = PartialDaySchema.safeParse(day);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

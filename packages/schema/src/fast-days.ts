@@ -1,4 +1,5 @@
-import { DATE_PATTERN, FIELD_NAMES, TEXT_FIELDS } from '@timock/schema';
+import { FIELD_NAMES, TEXT_FIELDS } from './fields.js';
+import { DATE_PATTERN } from './response.js';
 
 /** How a day's value is checked: plain text, a count (see {@link isCountText}), or `Date` (`DATE_PATTERN`). */
 const TEXT = 0;
@@ -11,6 +12,7 @@ const KIND_OF: readonly number[] = DAY_KEYS.map((name) =>
   name === 'Date' ? DATE : (TEXT_FIELDS as readonly string[]).includes(name) ? TEXT : COUNT,
 );
 const OPTIONAL_TEXT = ['ActionStatus', 'ErrorDisplay', 'RequestId'] as const;
+const NO_FIELDS: ReadonlySet<string> = new Set();
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -29,7 +31,13 @@ export function isCountText(text: string): boolean {
   return true;
 }
 
-function isUsualDay(day: unknown, required: ReadonlySet<string>): boolean {
+/**
+ * Whether a day is one that `PartialDaySchema` certainly accepts and whose values are all strings, with
+ * every field of `required`, checked in one plain pass (no Zod). False means "not vouched for": the
+ * caller then runs the schema, which decides and words the problem. A key outside the catalogue is
+ * always left to the schema.
+ */
+export function isUsualDay(day: unknown, required: ReadonlySet<string> = NO_FIELDS): boolean {
   if (!isRecord(day)) return false;
   let present = 0;
   for (let k = 0; k < DAY_KEYS.length; k++) {

@@ -1,12 +1,8 @@
-import {
-  COUNTER_PATTERN,
-  EXAMPLE_FILTERED_RESPONSE,
-  EXAMPLE_FULL_RESPONSE,
-  FIELD_NAMES,
-  SuccessEnvelopeSchema,
-} from '@timock/schema';
 import { describe, expect, it } from 'vitest';
+import { EXAMPLE_FILTERED_RESPONSE, EXAMPLE_FULL_RESPONSE } from './examples.js';
 import { isCountText, isUsualSuccessEnvelope } from './fast-days.js';
+import { FIELD_NAMES } from './fields.js';
+import { COUNTER_PATTERN, SuccessEnvelopeSchema } from './response.js';
 
 type Json = Record<string, unknown>;
 const clone = (v: unknown): Json => JSON.parse(JSON.stringify(v)) as Json;
