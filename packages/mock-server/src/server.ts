@@ -125,13 +125,13 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   registerGetAppInfo(server, { registry, now, fidelity: opts.fidelity });
   if (opts.docs) registerDocs(server, { apps: opts.apps, now, admin: opts.admin });
 
-  // Graceful close. Once closing, Node keeps an answered keep-alive connection open until it idles out
-  // and no longer enforces request deadlines: so connections close as soon as their answer is sent, and
-  // whatever is still open `requestTimeout` ms after the close began is dropped.
+  // Graceful close (drain). Once closing, Node keeps an answered keep-alive connection open until it
+  // idles out and no longer enforces request deadlines: so connections close as soon as their answer is
+  // sent, and whatever is still open `drainTimeout` ms after the close began is dropped.
   let drain: NodeJS.Timeout | undefined;
   server.addHook('preClose', (done) => {
     server.server.keepAliveTimeout = 1;
-    drain = setTimeout(() => server.server.closeAllConnections(), opts.requestTimeout);
+    drain = setTimeout(() => server.server.closeAllConnections(), opts.drainTimeout);
     drain.unref();
     done();
   });

@@ -80,6 +80,7 @@ export const TIMEOUT_OPTIONS = [
   'requestTimeout',
   'keepAliveTimeout',
   'connectionTimeout',
+  'drainTimeout',
 ] as const;
 
 /** One of {@link TIMEOUT_OPTIONS}. */
@@ -124,6 +125,7 @@ export const ConfigFileSchema = ServerOptionsSchema.pick({
   requestTimeout: true,
   keepAliveTimeout: true,
   connectionTimeout: true,
+  drainTimeout: true,
 })
   .extend({
     fixtures: z
@@ -225,6 +227,12 @@ export const SERVE_FLAGS = {
     value: 'MS',
     env: 'TIMOCK_CONNECTION_TIMEOUT',
     help: 'inactive sockets are destroyed after this, 0 = never (default 60000)',
+  },
+  'drain-timeout': {
+    type: 'string',
+    value: 'MS',
+    env: 'TIMOCK_DRAIN_TIMEOUT',
+    help: 'on SIGTERM/SIGINT, time for requests in flight to finish, then they are dropped (default 5000)',
   },
   strict: {
     type: 'boolean',
@@ -615,9 +623,11 @@ function parseServe(
   const journalText = get('journal-size');
   const timeouts: ServeCommand['timeouts'] = {};
   for (const name of TIMEOUT_OPTIONS) {
-    const text = get(kebab(name) as `${'headers' | 'request' | 'keep-alive' | 'connection'}-timeout`);
-    if (text !== undefined)
-      timeouts[name] = integer(`--${kebab(name)}`, text, name === 'connectionTimeout' ? 0 : 1, 86_400_000);
+    const text = get(
+      kebab(name) as `${'headers' | 'request' | 'keep-alive' | 'connection' | 'drain'}-timeout`,
+    );
+    const min = name === 'connectionTimeout' || name === 'drainTimeout' ? 0 : 1;
+    if (text !== undefined) timeouts[name] = integer(`--${kebab(name)}`, text, min, 86_400_000);
   }
   return {
     kind: 'serve',

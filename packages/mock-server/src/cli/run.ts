@@ -8,7 +8,7 @@ import {
   resolveFidelity,
 } from '@timock/schema';
 import pkg from '../../package.json' with { type: 'json' };
-import { DEMO_APP, type ServerOptions } from '../options.js';
+import { DEMO_APP, type ServerOptions, ServerOptionsSchema } from '../options.js';
 import { redactRedisUrl } from '../redis-store.js';
 import { type StartedServer, startServer } from '../server.js';
 import { colorEnabled, type Paint, painter } from '../terminal.js';
@@ -42,8 +42,11 @@ export interface CliPaints {
 
 const PLAIN: CliPaints = { out: painter(false), err: painter(false) };
 
-/** What a CLI run ends with: an exit code now, or a running server (the caller handles signals). */
-export type CliResult = { exitCode: number } | { server: StartedServer };
+/**
+ * What a CLI run ends with: an exit code now, or a running server (the caller handles signals) and its
+ * drain deadline in ms (how long a close lets requests in flight finish).
+ */
+export type CliResult = { exitCode: number } | { server: StartedServer; drainTimeout: number };
 
 /** The package version (package.json is inlined into the bundle at build time). */
 export function packageVersion(): string {
@@ -216,7 +219,8 @@ async function serve(cmd: ServeCommand, output: CliOutput, paints: CliPaints): P
     await server.close();
     throw error;
   }
-  return { server };
+  const drainTimeout = ServerOptionsSchema.shape.drainTimeout.parse(options.drainTimeout);
+  return { server, drainTimeout };
 }
 
 /**
