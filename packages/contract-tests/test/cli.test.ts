@@ -412,7 +412,7 @@ describe('timock-contract progress and colour', () => {
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
     expect(JSON.parse(quiet.stdout).counts.pass).toBe(CHECKS.filter((c) => c.id.startsWith('shape.')).length);
-  });
+  }, 15_000); // two CLI runs, one of them every check: near 5 s on a busy machine
 
   /** `runCli` with streams that say whether they are terminals. */
   async function onTty(args: string[], env: Record<string, string>, tty: { out?: boolean; err?: boolean }) {

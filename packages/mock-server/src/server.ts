@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { ADMIN_PREFIX } from '@timock/schema';
 import Fastify, {
   type FastifyError,
   type FastifyHttpOptions,
@@ -84,8 +85,18 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     server.addHook('onClose', () => store.close());
   }
 
+  // Readiness: not while draining (a close began), nor while the shared store cannot be reached.
+  let draining = false;
+  const notReady = async () =>
+    draining
+      ? 'draining'
+      : store.check().then(
+          () => undefined,
+          () => 'store unreachable' as const,
+        );
+
   // Faults and the journal hook in around the routes; every time-based rule reads the server's clock.
-  const { now } = installControlPlane(server, registry, opts, store.control).serverClock;
+  const { now } = installControlPlane(server, registry, opts, store.control, notReady).serverClock;
 
   // Every body is read as raw bytes, whatever its content type: the route decides what is valid.
   // `application/json` gets the same parser by name too: Fastify caches a parser found by name, while
@@ -102,9 +113,9 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     if (method !== 'CONNECT' && !server.supportedMethods.includes(method)) server.addHttpMethod(method);
   }
 
-  // Unknown paths answer 60009 before their body is read.
+  // Unknown paths answer 60009 before their body is read (those under the admin API, its own 404).
   server.addHook('onRequest', (request, reply, done) => {
-    if (request.is404) {
+    if (request.is404 && !(opts.admin && isAdminUrl(request.url))) {
       request.timock = newRequestState(request.query, now());
       void sendFailure(request, reply, 60009);
       return;
@@ -130,6 +141,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   // sent, and whatever is still open `drainTimeout` ms after the close began is dropped.
   let drain: NodeJS.Timeout | undefined;
   server.addHook('preClose', (done) => {
+    draining = true;
     server.server.keepAliveTimeout = 1;
     drain = setTimeout(() => server.server.closeAllConnections(), opts.drainTimeout);
     drain.unref();
@@ -153,6 +165,12 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     });
   }
   return server;
+}
+
+/** True for `/__admin` and every URL under it. */
+function isAdminUrl(url: string): boolean {
+  const next = url.charCodeAt(ADMIN_PREFIX.length);
+  return url.startsWith(ADMIN_PREFIX) && (Number.isNaN(next) || next === 0x2f || next === 0x3f);
 }
 
 /**

@@ -42,6 +42,8 @@ export {
   MAX_FAULT_DELAY_MS,
   MAX_FAULT_RULES,
   MAX_OVERRIDDEN_DAYS,
+  type Ready,
+  ReadySchema,
   RecordedDaySchema,
   type ResolvedAppConfig,
 } from './admin.js';
