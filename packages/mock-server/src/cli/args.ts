@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -359,7 +359,7 @@ export const HELP_SPECS: Readonly<Record<CommandName, HelpSpec>> = {
     notes: [
       'Serve a recording with timock --fixtures FILE.',
       'Progress goes to standard error; the last line, to standard output, names the file.',
-      'Exit codes: 0 recorded, 2 bad usage, 1 the upstream refused or could not be reached.',
+      'Exit codes: 0 recorded, 2 bad usage or an --out FILE that cannot be written (checked before any call), 1 the upstream refused or could not be reached.',
     ],
   },
   openapi: {
@@ -681,6 +681,7 @@ function parseRecord(args: string[], env: Readonly<Record<string, string | undef
   if (values.sdkappid === undefined) throw new CliUsageError('record needs --sdkappid');
   if (secretKey === undefined || secretKey === '') throw new CliUsageError('record needs --secret-key');
   if (values.out === undefined || values.out === '') throw new CliUsageError('record needs --out FILE');
+  checkWritable(values.out);
   if (values.identifier === '') throw new CliUsageError('--identifier must not be empty');
   return {
     kind: 'record',
@@ -690,6 +691,37 @@ function parseRecord(args: string[], env: Readonly<Record<string, string | undef
     identifier: values.identifier ?? 'administrator',
     out: values.out,
   };
+}
+
+/**
+ * Checks, before anyone is called, that `timock record` can write `--out FILE`: its directory exists and
+ * is writable, and the file, if it exists, is a writable file.
+ *
+ * @throws {@link CliUsageError} naming the file and the reason
+ */
+function checkWritable(path: string): void {
+  const where = dirname(resolve(path));
+  const stat = (p: string) => {
+    try {
+      return statSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  const problem = (() => {
+    const file = stat(path);
+    if (file?.isDirectory()) return 'it is a directory';
+    const dir = stat(where);
+    if (dir === undefined) return `directory ${where} does not exist`;
+    if (!dir.isDirectory()) return `${where} is not a directory`;
+    try {
+      accessSync(file === undefined ? where : path, constants.W_OK);
+    } catch {
+      return file === undefined ? `directory ${where} is not writable` : 'it is not writable';
+    }
+    return undefined;
+  })();
+  if (problem !== undefined) throw new CliUsageError(`cannot write --out ${path}: ${problem}`);
 }
 
 function parseUserSig(args: string[], env: Readonly<Record<string, string | undefined>>): Command {
