@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -191,7 +191,7 @@ describe('timock serve', { timeout: 20_000 }, () => {
     );
   });
 
-  it('serves HTTPS with a generated self-signed certificate (env vars mirror flags)', async () => {
+  it('serves HTTPS with a generated self-signed certificate, written to a file it names (env vars mirror flags)', async () => {
     const run = cli([], {
       TIMOCK_PORT: '0',
       TIMOCK_HTTPS: '1',
@@ -199,10 +199,16 @@ describe('timock serve', { timeout: 20_000 }, () => {
       TIMOCK_SEED: '5',
     });
     await run.waitFor(/serving getappinfo at https:\/\/127\.0\.0\.1:\d+\n/);
-    await run.waitFor(/curl .*\n/);
+    const [, certFile] = await run.waitFor(/self-signed certificate written to (\S+) \(trust it: .*\)\n/);
+    await run.waitFor(/\n {2}curl -sS .*\n/);
     const curl = parseCurl(run.stdout());
-    expect(curl.insecure).toBe(true);
-    const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+    expect(curl.insecure).toBe(false);
+    expect(run.stdout()).toContain(`curl -sS --cacert '${certFile}' -X POST`);
+    const pem = readFileSync(certFile!, 'utf8');
+    expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\s*$/);
+    expect(pem).not.toContain('PRIVATE KEY');
+    // The named file is enough to trust the fake: no verification switched off.
+    const dispatcher = new Agent({ connect: { ca: pem } });
     const res = await request(curl.url, { method: 'POST', body: curl.body, dispatcher });
     expect(JSON.parse(await res.body.text()).ErrorCode).toBe(0);
     await dispatcher.close();

@@ -159,7 +159,7 @@ export const SERVE_FLAGS = {
   https: {
     type: 'boolean',
     env: 'TIMOCK_HTTPS',
-    help: 'serve HTTPS, with --cert/--key or a generated self-signed certificate (TIMOCK_HTTPS=1)',
+    help: 'serve HTTPS, with --cert/--key or a generated self-signed certificate, written to a temporary file named at start: trust it with timock-contract --ca FILE (TIMOCK_HTTPS=1)',
   },
   cert: { type: 'string', value: 'FILE', env: 'TIMOCK_CERT', help: 'PEM certificate' },
   key: { type: 'string', value: 'FILE', env: 'TIMOCK_KEY', help: 'PEM private key' },
