@@ -60,11 +60,16 @@ async function contract(args: string[], env: Record<string, string> = {}) {
 
 /** Starts `timock` on a free port and resolves to its URL. */
 async function timock(args: string[]): Promise<string> {
+  return (await timockRun(args)).url;
+}
+
+/** Starts `timock` on a free port and resolves, once it printed its banner, to its URL and its output. */
+async function timockRun(args: string[]): Promise<{ url: string; stdout: () => string }> {
   const run = spawnNode(['bin/timock.js', '--port', '0', '--log-level', 'silent', ...args], MOCK_SERVER_DIR);
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const m = run.stdout().match(/serving getappinfo at (\S+)\n/);
-    if (m) return m[1]!;
+    const m = run.stdout().match(/serving getappinfo at (\S+)\n[\s\S]*curl /);
+    if (m) return { url: m[1]!, stdout: run.stdout };
     const exited = await Promise.race([
       run.exit.then(() => true),
       new Promise((r) => setTimeout(r, 50, false)),
@@ -142,6 +147,23 @@ describe('timock-contract against timock started separately', () => {
     expect(untrusted.stdout).toMatch(
       /FAIL +shape\.envelope .*\n.*could not talk to the target: .*certificate/i,
     );
+  });
+
+  it('trusts the certificate that timock --https generated, from the file its banner names', async () => {
+    const started = await timockRun(['--https']);
+    const certFile = started.stdout().match(/self-signed certificate written to (\S+) /)?.[1];
+    expect(certFile).toBeDefined();
+    const trusted = await contract([
+      '--target',
+      'mock',
+      ...app(started.url),
+      '--ca',
+      certFile!,
+      '--only',
+      'shape.',
+    ]);
+    expect(trusted.stdout).toMatch(/PASS +shape\.envelope /);
+    expect(trusted.code).toBe(0);
   });
 
   it('treats a --base-url target as real by default: the same fake passes', async () => {
@@ -492,7 +514,7 @@ describe('timock-contract progress and colour', { timeout: 30_000 }, () => {
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
     expect(JSON.parse(quiet.stdout).counts.pass).toBe(CHECKS.filter((c) => c.id.startsWith('shape.')).length);
-  });
+  }, 15_000); // two CLI runs, one of them every check: near 5 s on a busy machine
 
   /** `runCli` with streams that say whether they are terminals. */
   async function onTty(args: string[], env: Record<string, string>, tty: { out?: boolean; err?: boolean }) {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -191,7 +191,7 @@ describe('timock serve', { timeout: 20_000 }, () => {
     );
   });
 
-  it('serves HTTPS with a generated self-signed certificate (env vars mirror flags)', async () => {
+  it('serves HTTPS with a generated self-signed certificate, written to a file it names (env vars mirror flags)', async () => {
     const run = cli([], {
       TIMOCK_PORT: '0',
       TIMOCK_HTTPS: '1',
@@ -199,10 +199,16 @@ describe('timock serve', { timeout: 20_000 }, () => {
       TIMOCK_SEED: '5',
     });
     await run.waitFor(/serving getappinfo at https:\/\/127\.0\.0\.1:\d+\n/);
-    await run.waitFor(/curl .*\n/);
+    const [, certFile] = await run.waitFor(/self-signed certificate written to (\S+) \(trust it: .*\)\n/);
+    await run.waitFor(/\n {2}curl -sS .*\n/);
     const curl = parseCurl(run.stdout());
-    expect(curl.insecure).toBe(true);
-    const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+    expect(curl.insecure).toBe(false);
+    expect(run.stdout()).toContain(`curl -sS --cacert '${certFile}' -X POST`);
+    const pem = readFileSync(certFile!, 'utf8');
+    expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\s*$/);
+    expect(pem).not.toContain('PRIVATE KEY');
+    // The named file is enough to trust the fake: no verification switched off.
+    const dispatcher = new Agent({ connect: { ca: pem } });
     const res = await request(curl.url, { method: 'POST', body: curl.body, dispatcher });
     expect(JSON.parse(await res.body.text()).ErrorCode).toBe(0);
     await dispatcher.close();
@@ -392,6 +398,8 @@ describe('timock serve: graceful shutdown', { timeout: 30_000 }, () => {
       '1000',
       '--request-timeout',
       '1500',
+      '--drain-timeout',
+      '1500',
     ]);
     // One warning line about the config file's mode, naming no key.
     expect(run.stderr()).toMatch(
@@ -414,7 +422,7 @@ describe('timock serve: graceful shutdown', { timeout: 30_000 }, () => {
     expect(JSON.parse(await barrier.body.text()).ErrorCode).toBe(0);
 
     run.child.kill('SIGTERM');
-    await run.waitForErr(/SIGTERM received, closing\n/);
+    await run.waitForErr(/SIGTERM received, closing \(requests in flight have 1500 ms to finish\)\n/);
     // New connections are refused once the listener is closed. One that raced the signal is either
     // answered in full or reset before it sent anything (it was an idle connection at close time).
     let refused = false;
@@ -438,9 +446,51 @@ describe('timock serve: graceful shutdown', { timeout: 30_000 }, () => {
       expect(answer?.status).toBe(200);
       expect(JSON.parse(answer!.body).Result).toHaveLength(30);
     }
-    // The stalled one is dropped without an answer once the request timeout has passed since SIGTERM.
+    // The stalled one is dropped without an answer once the drain deadline has passed since SIGTERM.
     expect((await stalled.closed).length).toBe(0);
     expect(await run.exit).toBe(0);
+  });
+
+  /** `count` requests on their own connections, each held `delayMs` by the fault header, all read by the server. */
+  async function heldRequests(curlUrl: string, count: number, delayMs: number) {
+    const target = new URL(curlUrl);
+    const head =
+      `POST ${target.pathname}${target.search} HTTP/1.1\r\nHost: x\r\nx-timock-fault: delay=${delayMs}\r\n` +
+      'Content-Length: 2\r\n\r\n{}';
+    const held = Array.from({ length: count }, () => openSocket(Number(target.port)));
+    await Promise.all(held.map((s) => s.ready));
+    for (const s of held) s.socket.write(head);
+    // A full request on another connection: when it is answered, the server has read the others.
+    const barrier = await request(curlUrl, { method: 'POST', body: '{}', reset: true });
+    expect(JSON.parse(await barrier.body.text()).ErrorCode).toBe(0);
+    return held;
+  }
+
+  it('SIGTERM drains: 20 requests held by a delay fault are all answered, then exit 0', async () => {
+    const { run } = await serveFrozen(writeTmp('drain.json', JSON.stringify({ apps: [DEMO_APP] })));
+    const held = await heldRequests(parseCurl(run.stdout()).url, 20, 800);
+    run.child.kill('SIGTERM');
+    await run.waitForErr(/SIGTERM received, closing \(requests in flight have 5000 ms to finish\)\n/);
+    const answers = await Promise.all(held.map(async (s) => parseRawAnswer(await s.closed)));
+    for (const answer of answers) {
+      expect(answer?.status).toBe(200);
+      expect(JSON.parse(answer!.body).Result).toHaveLength(30);
+    }
+    expect(await run.exit).toBe(0);
+  });
+
+  it('SIGTERM with a short drain deadline: what is left is dropped, exit 0 at once', async () => {
+    const { run } = await serveFrozen(writeTmp('drain-short.json', JSON.stringify({ apps: [DEMO_APP] })), [
+      '--drain-timeout',
+      '100',
+    ]);
+    const held = await heldRequests(parseCurl(run.stdout()).url, 5, 20_000);
+    const signalled = performance.now();
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    // Well before the 20 s delays: the deadline (100 ms) plus the process's own exit.
+    expect(performance.now() - signalled).toBeLessThan(5_000);
+    for (const s of held) expect((await s.closed).length).toBe(0);
   });
 });
 

@@ -4,8 +4,8 @@
  */
 import { main } from './cli/run.js';
 
-/** How long a graceful close may take before the process gives up, in ms. */
-const CLOSE_TIMEOUT_MS = 10_000;
+/** How long a close may run past the drain deadline before the process gives up, in ms. */
+const CLOSE_MARGIN_MS = 5_000;
 
 const output = {
   out: (line: string) => process.stdout.write(`${line}\n`),
@@ -18,16 +18,20 @@ const result = await main(process.argv.slice(2), process.env, output);
 if ('exitCode' in result) {
   process.exitCode = result.exitCode;
 } else {
+  const { drainTimeout } = result;
   const server = 'server' in result ? result.server : result.proxy;
   let closing = false;
+  // Drain: stop accepting, let requests in flight finish for up to `drainTimeout` ms (the server drops
+  // what is left then), exit 0.
   const stop = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    output.err(`timock: ${signal} received, closing`);
+    output.err(`timock: ${signal} received, closing (requests in flight have ${drainTimeout} ms to finish)`);
+    const limit = drainTimeout + CLOSE_MARGIN_MS;
     const timer = setTimeout(() => {
-      output.err(`timock: could not close within ${CLOSE_TIMEOUT_MS} ms, exiting`);
+      output.err(`timock: could not close within ${limit} ms, exiting`);
       process.exit(1);
-    }, CLOSE_TIMEOUT_MS);
+    }, limit);
     timer.unref();
     server.close().then(
       () => process.exit(0),

@@ -195,6 +195,10 @@ export const ServerOptionsSchema = z.strictObject({
     .max(MAX_TIMEOUT_MS)
     .default(60_000)
     .meta({ description: 'ms of socket inactivity before the socket is destroyed; `0` = never' }),
+  drainTimeout: z.number().int().nonnegative().max(MAX_TIMEOUT_MS).default(5_000).meta({
+    description:
+      'ms that requests in flight when a close begins (SIGTERM, SIGINT, `close()`) may take to finish, those held by a delay fault too; then what is left is dropped',
+  }),
 });
 
 /** The options of {@link buildServer} as a caller writes them (everything optional). */

@@ -493,6 +493,11 @@ export class RedisStore implements StateStore, SharedControl {
     }
   }
 
+  /** One `PING`: resolves when Redis answers, else a {@link StoreUnavailableError}. */
+  async check(): Promise<void> {
+    await this.#run((redis) => redis.ping());
+  }
+
   /** Runs one command; any failure becomes a {@link StoreUnavailableError} (and marks an outage). */
   async #run<T>(command: (redis: ScriptedRedis) => Promise<T>): Promise<T> {
     const client = this.#client;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { GETAPPINFO_PATH } from '@timock/schema';
+import { ADMIN_PREFIX, GETAPPINFO_PATH } from '@timock/schema';
 import Fastify, {
   type FastifyError,
   type FastifyHttpOptions,
@@ -86,8 +86,18 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     server.addHook('onClose', () => store.close());
   }
 
+  // Readiness: not while draining (a close began), nor while the shared store cannot be reached.
+  let draining = false;
+  const notReady = async () =>
+    draining
+      ? 'draining'
+      : store.check().then(
+          () => undefined,
+          () => 'store unreachable' as const,
+        );
+
   // Faults and the journal hook in around the routes; every time-based rule reads the server's clock.
-  const { now } = installControlPlane(server, registry, opts, store.control).serverClock;
+  const { now } = installControlPlane(server, registry, opts, store.control, notReady).serverClock;
 
   // Every body is read as raw bytes, whatever its content type: the route decides what is valid.
   // `application/json` gets the same parser by name too: Fastify caches a parser found by name, while
@@ -104,9 +114,9 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     if (method !== 'CONNECT' && !server.supportedMethods.includes(method)) server.addHttpMethod(method);
   }
 
-  // Unknown paths answer 60009 before their body is read.
+  // Unknown paths answer 60009 before their body is read (those under the admin API, its own 404).
   server.addHook('onRequest', (request, reply, done) => {
-    if (request.is404) {
+    if (request.is404 && !(opts.admin && isAdminUrl(request.url))) {
       request.timock = newRequestState(request.query, now());
       void sendFailure(request, reply, unknownPath(request.url));
       return;
@@ -134,13 +144,14 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   registerGetAppInfo(server, { registry, now, fidelity: opts.fidelity });
   if (opts.docs) registerDocs(server, { apps: opts.apps, now, admin: opts.admin });
 
-  // Graceful close. Once closing, Node keeps an answered keep-alive connection open until it idles out
-  // and no longer enforces request deadlines: so connections close as soon as their answer is sent, and
-  // whatever is still open `requestTimeout` ms after the close began is dropped.
+  // Graceful close (drain). Once closing, Node keeps an answered keep-alive connection open until it
+  // idles out and no longer enforces request deadlines: so connections close as soon as their answer is
+  // sent, and whatever is still open `drainTimeout` ms after the close began is dropped.
   let drain: NodeJS.Timeout | undefined;
   server.addHook('preClose', (done) => {
+    draining = true;
     server.server.keepAliveTimeout = 1;
-    drain = setTimeout(() => server.server.closeAllConnections(), opts.requestTimeout);
+    drain = setTimeout(() => server.server.closeAllConnections(), opts.drainTimeout);
     drain.unref();
     done();
   });
@@ -169,6 +180,12 @@ function unknownPath(url: string): Refusal {
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   return { code: 60009, reason: `no API at ${quoted(path)} (this fake serves /${GETAPPINFO_PATH})` };
+}
+
+/** True for `/__admin` and every URL under it. */
+function isAdminUrl(url: string): boolean {
+  const next = url.charCodeAt(ADMIN_PREFIX.length);
+  return url.startsWith(ADMIN_PREFIX) && (Number.isNaN(next) || next === 0x2f || next === 0x3f);
 }
 
 /**

@@ -75,6 +75,8 @@ export interface StateStore {
   open(): Promise<void>;
   /** Disconnects; the store answers no more calls. */
   close(): Promise<void>;
+  /** Resolves when the store answers now; rejects with a {@link StoreUnavailableError} when it cannot. */
+  check(): Promise<void>;
 }
 
 /** A shared store could not answer (unreachable, timed out): the request is answered with 70500. */
@@ -104,4 +106,7 @@ export class MemoryStore implements StateStore {
 
   /** Nothing to close. */
   async close(): Promise<void> {}
+
+  /** Always reachable. */
+  async check(): Promise<void> {}
 }

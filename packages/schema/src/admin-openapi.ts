@@ -16,6 +16,7 @@ import {
   MAX_APPS,
   MAX_FAULT_RULES,
   MAX_OVERRIDDEN_DAYS,
+  ReadySchema,
 } from './admin.js';
 
 /** The OpenAPI tag of the control plane. */
@@ -49,9 +50,20 @@ const OPERATIONS: ReadonlyArray<{
     method: 'get',
     path: '/health',
     id: 'adminHealth',
-    summary: 'Is the fake up',
+    summary: 'Is the fake up (liveness)',
     status: 200,
     answer: HealthSchema,
+  },
+  {
+    method: 'get',
+    path: '/ready',
+    id: 'adminReady',
+    summary: 'Can the fake serve (readiness); answers every caller, no token needed',
+    status: 200,
+    answer: ReadySchema,
+    extra: {
+      503: json(ReadySchema, 'Draining (a close began) or the shared store (Redis) cannot be reached.'),
+    },
   },
   {
     method: 'post',

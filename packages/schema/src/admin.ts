@@ -379,6 +379,26 @@ export const HealthSchema = z
 /** `GET /__admin/health`. */
 export type Health = z.infer<typeof HealthSchema>;
 
+/**
+ * `GET /__admin/ready`: 200 `{"status":"ready"}` when the fake can serve; 503 `{"status":"not ready",
+ * "reason"}` while it drains (a close began) or its shared store (Redis) cannot be reached.
+ */
+export const ReadySchema = z
+  .union([
+    z.strictObject({ status: z.literal('ready') }),
+    z.strictObject({
+      status: z.literal('not ready'),
+      reason: z.enum(['draining', 'store unreachable']).meta({
+        description:
+          '`draining`: a close began (SIGTERM), requests in flight finish; `store unreachable`: the shared store (Redis) does not answer, every API call would get 70500',
+      }),
+    }),
+  ])
+  .meta({ id: 'AdminReady' });
+
+/** `GET /__admin/ready`. */
+export type Ready = z.infer<typeof ReadySchema>;
+
 /** One validation problem: where (dotted path) and what. */
 export const AdminIssueSchema = z
   .strictObject({ path: z.string(), message: z.string() })

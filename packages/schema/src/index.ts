@@ -43,6 +43,8 @@ export {
   MAX_FAULT_RULES,
   MAX_OVERRIDDEN_DAYS,
   REASON_HEADER,
+  type Ready,
+  ReadySchema,
   RecordedDaySchema,
   type ResolvedAppConfig,
 } from './admin.js';

@@ -45,7 +45,7 @@ const queryOf = (request: FastifyRequest) => (request.query ?? {}) as Record<str
 /**
  * Hooks the control plane into the server at one place, around the routes: faults before each API
  * route's own checks (and, for rules naming `fields`, before its handler, once the body is read), the
- * journal when the answer is sent, and cancellation of pending fault delays when the server closes.
+ * journal when the answer is sent; pending fault delays run on while the server drains (see `drainTimeout`).
  * With no fault in play, the request path pays a flag test (and a header lookup when the header is
  * allowed) and an O(1) journal write.
  *
@@ -211,7 +211,9 @@ export function attachControlPlane(
     done(null, payload);
   });
 
-  server.addHook('preClose', (done) => {
+  // A close lets delayed requests finish (the server drops what is left at its drain deadline); once
+  // every connection is gone, the timers of dropped ones are cleared.
+  server.addHook('onClose', (_instance, done) => {
     for (const [timer, request] of delays) {
       clearTimeout(timer);
       request.raw.destroy();

@@ -4,12 +4,13 @@ import type { AppRegistry } from '../registry.js';
 import type { SharedControl } from '../store.js';
 import { ControlPlane } from './control.js';
 import { attachControlPlane } from './hooks.js';
-import { registerAdminRoutes } from './routes.js';
+import { type NotReady, registerAdminRoutes } from './routes.js';
 
 /**
  * Creates the server's control plane and hooks it in: call before the API routes are registered (the
  * fault hooks attach to each route as it is added). Registers the admin API unless `admin` is false.
  *
+ * @param notReady - why the fake cannot serve now (`GET /__admin/ready`), `undefined` when it can
  * @returns the control plane; its `serverClock.now` is the clock every time-based rule must read
  */
 export function installControlPlane(
@@ -17,6 +18,7 @@ export function installControlPlane(
   registry: AppRegistry,
   opts: ResolvedServerOptions,
   shared?: SharedControl,
+  notReady: NotReady = async () => undefined,
 ): ControlPlane {
   const plane = new ControlPlane({
     registry,
@@ -30,6 +32,6 @@ export function installControlPlane(
   });
   const access = opts.admin ? { token: opts.adminToken } : undefined;
   attachControlPlane(server, plane, access, opts.fidelity);
-  if (access) registerAdminRoutes(server, plane, access);
+  if (access) registerAdminRoutes(server, plane, access, notReady);
   return plane;
 }

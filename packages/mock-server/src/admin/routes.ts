@@ -1,4 +1,4 @@
-import { ADMIN_PREFIX, type AdminError, JournalQuerySchema } from '@timock/schema';
+import { ADMIN_PREFIX, type AdminError, JournalQuerySchema, type Ready } from '@timock/schema';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import pkg from '../../package.json' with { type: 'json' };
 import { jsonErrorReason } from '../logging.js';
@@ -17,6 +17,12 @@ const STATUS_OF: Record<ControlErrorCode, number> = {
   TIMOCK_DUPLICATE_APP: 409,
   TIMOCK_LIMIT_REACHED: 409,
 };
+
+/** Why the fake cannot serve now (a {@link Ready} reason), `undefined` when it can. */
+export type NotReady = () => Promise<(Ready & { status: 'not ready' })['reason'] | undefined>;
+
+/** The readiness probe: it answers every caller (it tells only whether the fake can serve). */
+const READY_URL = `${ADMIN_PREFIX}/ready`;
 
 const refuse = (reply: FastifyReply, status: number, body: AdminError) => reply.code(status).send(body);
 
@@ -39,12 +45,21 @@ function sdkappidParam(params: unknown): number {
 /**
  * Registers the admin API under `/__admin` (JSON in, JSON out). With a token, every call needs
  * `Authorization: Bearer <token>` (401 otherwise, compared in constant time); without one, only
- * loopback callers are answered (403 otherwise). Refusals are `{ "error": "...", "issues"?: [...] }`.
+ * loopback callers are answered (403 otherwise), except by `GET /ready`, the readiness probe. Refusals
+ * are `{ "error": "...", "issues"?: [...] }`; an unknown path or method is a 404 refusal.
+ *
+ * @param notReady - why the fake cannot serve now, for `GET /ready`
  */
-export function registerAdminRoutes(server: FastifyInstance, plane: ControlPlane, access: AdminAccess): void {
+export function registerAdminRoutes(
+  server: FastifyInstance,
+  plane: ControlPlane,
+  access: AdminAccess,
+  notReady: NotReady,
+): void {
   server.register(
     async (admin) => {
       admin.addHook('onRequest', (request, reply, done) => {
+        if (request.routeOptions.url === READY_URL) return done();
         if (access.token !== undefined) {
           if (bearerMatches(request.headers.authorization, access.token)) return done();
           reply.header('www-authenticate', 'Bearer realm="timock admin"');
@@ -91,6 +106,17 @@ export function registerAdminRoutes(server: FastifyInstance, plane: ControlPlane
         journal: { size: journal.size, capacity: journal.capacity },
         clock: clock.state(),
       }));
+      admin.get('/ready', async (_request, reply): Promise<Ready> => {
+        const reason = await notReady();
+        if (reason === undefined) return { status: 'ready' };
+        reply.code(503);
+        return { status: 'not ready', reason };
+      });
+      admin.setNotFoundHandler((request, reply) =>
+        refuse(reply, 404, {
+          error: `no admin operation ${request.method} ${request.url.replace(/\?.*$/s, '')}`,
+        }),
+      );
       admin.post('/reset', body, async () => {
         plane.reset();
         return synced({ status: 'ok' });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -101,6 +101,7 @@ export const TIMEOUT_OPTIONS = [
   'requestTimeout',
   'keepAliveTimeout',
   'connectionTimeout',
+  'drainTimeout',
 ] as const;
 
 /** One of {@link TIMEOUT_OPTIONS}. */
@@ -159,6 +160,7 @@ export const ConfigFileSchema = ServerOptionsSchema.pick({
   requestTimeout: true,
   keepAliveTimeout: true,
   connectionTimeout: true,
+  drainTimeout: true,
 })
   .extend({
     fixtures: z
@@ -192,7 +194,7 @@ export const SERVE_FLAGS = {
   https: {
     type: 'boolean',
     env: 'TIMOCK_HTTPS',
-    help: 'serve HTTPS, with --cert/--key or a generated self-signed certificate (TIMOCK_HTTPS=1)',
+    help: 'serve HTTPS, with --cert/--key or a generated self-signed certificate, written to a temporary file named at start: trust it with timock-contract --ca FILE (TIMOCK_HTTPS=1)',
   },
   cert: { type: 'string', value: 'FILE', env: 'TIMOCK_CERT', help: 'PEM certificate' },
   key: { type: 'string', value: 'FILE', env: 'TIMOCK_KEY', help: 'PEM private key' },
@@ -266,6 +268,12 @@ export const SERVE_FLAGS = {
     value: 'MS',
     env: 'TIMOCK_CONNECTION_TIMEOUT',
     help: 'inactive sockets are destroyed after this, 0 = never (default 60000)',
+  },
+  'drain-timeout': {
+    type: 'string',
+    value: 'MS',
+    env: 'TIMOCK_DRAIN_TIMEOUT',
+    help: 'on SIGTERM/SIGINT, time for requests in flight to finish, then they are dropped (default 5000)',
   },
   strict: {
     type: 'boolean',
@@ -426,7 +434,7 @@ export const HELP_SPECS: Readonly<Record<CommandName, HelpSpec>> = {
     notes: [
       'Serve a recording with timock --fixtures FILE.',
       'Progress goes to standard error; the last line, to standard output, names the file.',
-      'Exit codes: 0 recorded, 2 bad usage, 1 the upstream refused or could not be reached.',
+      'Exit codes: 0 recorded, 2 bad usage or an --out FILE that cannot be written (checked before any call), 1 the upstream refused or could not be reached.',
     ],
   },
   proxy: {
@@ -731,10 +739,10 @@ function parseServe(
   const journalText = get('journal-size');
   const timeouts: ServeCommand['timeouts'] = {};
   for (const name of TIMEOUT_OPTIONS) {
-    const flag = kebab(name) as `${'headers' | 'request' | 'keep-alive' | 'connection'}-timeout`;
+    const flag = kebab(name) as `${'headers' | 'request' | 'keep-alive' | 'connection' | 'drain'}-timeout`;
     const text = get(flag);
-    if (text !== undefined)
-      timeouts[name] = integer(get.source(flag), text, name === 'connectionTimeout' ? 0 : 1, 86_400_000);
+    const min = name === 'connectionTimeout' || name === 'drainTimeout' ? 0 : 1;
+    if (text !== undefined) timeouts[name] = integer(get.source(flag), text, min, 86_400_000);
   }
   return {
     kind: 'serve',
@@ -787,6 +795,7 @@ function parseRecord(args: string[], env: Readonly<Record<string, string | undef
   if (values.sdkappid === undefined) throw new CliUsageError('record needs --sdkappid');
   if (secretKey === undefined || secretKey === '') throw new CliUsageError('record needs --secret-key');
   if (values.out === undefined || values.out === '') throw new CliUsageError('record needs --out FILE');
+  checkWritable(values.out);
   if (values.identifier === '') throw new CliUsageError('--identifier must not be empty');
   return {
     kind: 'record',
@@ -796,6 +805,37 @@ function parseRecord(args: string[], env: Readonly<Record<string, string | undef
     identifier: values.identifier ?? 'administrator',
     out: values.out,
   };
+}
+
+/**
+ * Checks, before anyone is called, that `timock record` can write `--out FILE`: its directory exists and
+ * is writable, and the file, if it exists, is a writable file.
+ *
+ * @throws {@link CliUsageError} naming the file and the reason
+ */
+function checkWritable(path: string): void {
+  const where = dirname(resolve(path));
+  const stat = (p: string) => {
+    try {
+      return statSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  const problem = (() => {
+    const file = stat(path);
+    if (file?.isDirectory()) return 'it is a directory';
+    const dir = stat(where);
+    if (dir === undefined) return `directory ${where} does not exist`;
+    if (!dir.isDirectory()) return `${where} is not a directory`;
+    try {
+      accessSync(file === undefined ? where : path, constants.W_OK);
+    } catch {
+      return file === undefined ? `directory ${where} is not writable` : 'it is not writable';
+    }
+    return undefined;
+  })();
+  if (problem !== undefined) throw new CliUsageError(`cannot write --out ${path}: ${problem}`);
 }
 
 function parseUserSigInspect(args: string[], env: Readonly<Record<string, string | undefined>>): Command {

@@ -33,5 +33,6 @@ export async function runProxy(cmd: ProxyCommand, output: CliOutput, paint: Pain
   );
   output.out(`journal: ${proxy.url}${ADMIN_PREFIX}/requests; summary: ${proxy.url}${ADMIN_PREFIX}/contract`);
   if (cmd.record !== undefined) output.out(`recording full pulls that pass to ${cmd.record}`);
-  return { proxy };
+  // A call in flight ends within the upstream timeout: the proxy's close waits that long at most.
+  return { proxy, drainTimeout: cmd.timeoutMs };
 }

@@ -1,7 +1,7 @@
 /**
  * `timock record` against a second fake as the upstream, then `timock --fixtures` replaying it.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ERROR_CODES, GETAPPINFO_PATH } from '@timock/schema';
@@ -143,6 +143,29 @@ describe('record and replay', { timeout: 20_000 }, () => {
       { Date: '20250309', ChainIncrease: '5' },
       { Date: '20250308', ChainIncrease: '4' },
     ]);
+  });
+
+  it('checks --out before calling anyone: one line and exit 2 when it cannot be written', async () => {
+    const upstream = await startServer({ apps: [UPSTREAM_APP] });
+    running.push(upstream);
+    const readOnly = join(dir, 'read-only');
+    mkdirSync(readOnly);
+    chmodSync(readOnly, 0o555);
+    const cases: [string, string][] = [
+      [join(dir, 'no', 'such', 'x.json'), `directory ${join(dir, 'no', 'such')} does not exist`],
+      [dir, 'it is a directory'],
+      [join(dir, 'a-file.json', 'x.json'), `${join(dir, 'a-file.json')} is not a directory`],
+    ];
+    // root may write anywhere: the mode check only means something for another user.
+    if (process.getuid?.() !== 0)
+      cases.push([join(readOnly, 'x.json'), `directory ${readOnly} is not writable`]);
+    writeFileSync(join(dir, 'a-file.json'), '{}');
+    for (const [out, reason] of cases) {
+      const run = await cli(recordArgs(upstream.url, out));
+      expect(run.result, out).toEqual({ exitCode: 2 });
+      expect(run.err).toEqual([`timock: cannot write --out ${out}: ${reason}`]);
+    }
+    expect(upstream.journal.size).toBe(0); // nobody was called
   });
 
   it('fails with one line and exit 1 when the upstream refuses or cannot be reached', async () => {

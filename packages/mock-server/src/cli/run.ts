@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ADMIN_PREFIX,
   buildOpenApiDocument,
@@ -9,7 +12,7 @@ import {
 } from '@timock/schema';
 import pkg from '../../package.json' with { type: 'json' };
 import { readableLines, stdoutLines } from '../logging.js';
-import { DEMO_APP, type ServerOptions } from '../options.js';
+import { DEMO_APP, type ServerOptions, ServerOptionsSchema } from '../options.js';
 import type { StartedProxy } from '../proxy/proxy.js';
 import { redactRedisUrl } from '../redis-store.js';
 import { type StartedServer, startServer } from '../server.js';
@@ -46,8 +49,14 @@ export interface CliPaints {
 
 const PLAIN: CliPaints = { out: painter(false), err: painter(false) };
 
-/** What a CLI run ends with: an exit code now, or a running server (the caller handles signals). */
-export type CliResult = { exitCode: number } | { server: StartedServer } | { proxy: StartedProxy };
+/**
+ * What a CLI run ends with: an exit code now, or a running server or proxy (the caller handles signals)
+ * and its drain deadline in ms (how long a close lets requests in flight finish).
+ */
+export type CliResult =
+  | { exitCode: number }
+  | { server: StartedServer; drainTimeout: number }
+  | { proxy: StartedProxy; drainTimeout: number };
 
 /** The package version (package.json is inlined into the bundle at build time). */
 export function packageVersion(): string {
@@ -76,6 +85,18 @@ async function selfSignedCertificate(): Promise<{ key: string; cert: string }> {
 }
 
 /**
+ * Writes a generated certificate (PEM; never its key) to `cert.pem` in a new private temporary
+ * directory, so that clients can trust it (`timock-contract --ca FILE`, `curl --cacert FILE`).
+ *
+ * @returns the file's path
+ */
+export function writeCertificateFile(cert: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'timock-https-')), 'cert.pem');
+  writeFileSync(file, cert);
+  return file;
+}
+
+/**
  * The banner's fidelity line, e.g. `fidelity: strict profile; arrayBody=all-fields`: the profile and each
  * setting that differs from it; `undefined` when every setting is the `evidence` profile's (the default).
  */
@@ -95,7 +116,8 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * The start-up text: URL, apps (keys hidden except the public demo key) and a ready-to-paste curl,
  * coloured by `paint` (plain by default). The curl carries a UserSig only when it is signed with the
  * public demo key; for an app with its own key it shows how to sign one (a UserSig is a credential:
- * it is never printed for a private key).
+ * it is never printed for a private key). With `certFile` (a generated certificate), a line names it and
+ * the curl trusts it.
  */
 export function banner(
   cmd: ServeCommand,
@@ -103,8 +125,14 @@ export function banner(
   apps: ServerOptions['apps'],
   nowMs: number,
   paint: Paint = PLAIN.out,
+  certFile?: string,
 ): string[] {
   const lines = [`timock ${packageVersion()} serving getappinfo at ${paint('cyan', paint('bold', url))}`];
+  if (certFile !== undefined) {
+    lines.push(
+      `self-signed certificate written to ${paint('cyan', certFile)} (trust it: timock-contract --ca FILE, curl --cacert FILE)`,
+    );
+  }
   if (cmd.now !== undefined) lines.push(`clock frozen at ${new Date(cmd.now).toISOString()}`);
   const fidelity = fidelityLine(cmd.fidelity);
   if (fidelity !== undefined) lines.push(fidelity);
@@ -161,7 +189,7 @@ export function banner(
     const curl = (address: string) =>
       `  ${paint(
         'green',
-        `curl -sS${cmd.https ? ' -k' : ''} -X POST ${address} -H 'Content-Type: application/json' -d '{}'`,
+        `curl -sS${certFile !== undefined ? ` --cacert ${shellQuote(certFile)}` : cmd.https ? ' -k' : ''} -X POST ${address} -H 'Content-Type: application/json' -d '{}'`,
       )}`;
     const address = `${url}/${GETAPPINFO_PATH}?${query}`;
     if (demoKey) {
@@ -204,8 +232,11 @@ async function serve(cmd: ServeCommand, output: CliOutput, paints: CliPaints): P
     const warning = configPermissionWarning(cmd.configPath, cmd.config);
     if (warning) output.err(paints.err('yellow', `timock: ${warning}`));
   }
-  if (cmd.https === 'self-signed') options.https = await selfSignedCertificate();
-  else if (cmd.https) options.https = cmd.https;
+  let certFile: string | undefined;
+  if (cmd.https === 'self-signed') {
+    options.https = await selfSignedCertificate();
+    certFile = writeCertificateFile(options.https.cert as string);
+  } else if (cmd.https) options.https = cmd.https;
   let server: StartedServer;
   try {
     server = await startServer({ ...options, host: cmd.host, port: cmd.port });
@@ -225,12 +256,14 @@ async function serve(cmd: ServeCommand, output: CliOutput, paints: CliPaints): P
   try {
     // The lines logged while starting go out first: the banner is never cut by a log line.
     sink?.flush();
-    for (const line of banner(cmd, server.url, apps, cmd.now ?? Date.now(), paints.out)) output.out(line);
+    for (const line of banner(cmd, server.url, apps, cmd.now ?? Date.now(), paints.out, certFile))
+      output.out(line);
   } catch (error) {
     await server.close();
     throw error;
   }
-  return { server };
+  const drainTimeout = ServerOptionsSchema.shape.drainTimeout.parse(options.drainTimeout);
+  return { server, drainTimeout };
 }
 
 /**
