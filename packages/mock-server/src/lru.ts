@@ -47,3 +47,155 @@ export class LruCache<K, V> {
     this.#newest = NONE;
   }
 }
+
+/** One entry of a {@link BudgetedLru}, linked into its {@link CacheBudget}'s recency list. */
+interface BudgetEntry {
+  bytes: number;
+  /** Toward the least recently used end. */
+  older: BudgetEntry | undefined;
+  /** Toward the most recently used end. */
+  newer: BudgetEntry | undefined;
+  /** Drops the entry from its own cache (the budget has unlinked it). */
+  evict(): void;
+}
+
+/**
+ * A byte budget shared by many {@link BudgetedLru} caches (every app's answers, together): when the
+ * entries of all of them together exceed it, the least recently used entry across all of them is
+ * dropped first. One per server.
+ */
+export class CacheBudget {
+  /** The most bytes the entries may hold together. */
+  readonly limit: number;
+  #bytes = 0;
+  #newest: BudgetEntry | undefined;
+  #oldest: BudgetEntry | undefined;
+
+  /** @param limit - bytes, at least 1 */
+  constructor(limit: number) {
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError('CacheBudget limit must be a positive integer');
+    this.limit = limit;
+  }
+
+  /** The bytes the entries hold now (at most {@link CacheBudget.limit}). */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Counts `entry` as the most recently used, then drops the least recently used entries over the limit. */
+  add(entry: BudgetEntry): void {
+    this.#bytes += entry.bytes;
+    this.#link(entry);
+    while (this.#bytes > this.limit && this.#oldest !== undefined) {
+      const oldest = this.#oldest;
+      this.remove(oldest);
+      oldest.evict();
+    }
+  }
+
+  /** Marks `entry` as the most recently used. */
+  touch(entry: BudgetEntry): void {
+    if (entry === this.#newest) return;
+    this.#unlink(entry);
+    this.#link(entry);
+  }
+
+  /** Stops counting `entry`. */
+  remove(entry: BudgetEntry): void {
+    this.#bytes -= entry.bytes;
+    this.#unlink(entry);
+  }
+
+  #link(entry: BudgetEntry): void {
+    entry.older = this.#newest;
+    entry.newer = undefined;
+    if (this.#newest !== undefined) this.#newest.newer = entry;
+    this.#newest = entry;
+    this.#oldest ??= entry;
+  }
+
+  #unlink(entry: BudgetEntry): void {
+    if (entry.older !== undefined) entry.older.newer = entry.newer;
+    else this.#oldest = entry.newer;
+    if (entry.newer !== undefined) entry.newer.older = entry.older;
+    else this.#newest = entry.older;
+    entry.older = undefined;
+    entry.newer = undefined;
+  }
+}
+
+/** What an entry costs beyond its value's own bytes (key, links, Map slot), counted against the budget. */
+export const ENTRY_OVERHEAD_BYTES = 96;
+
+/**
+ * A least-recently-used cache of `Buffer`s whose bytes count against a shared {@link CacheBudget}, and
+ * of at most `max` entries of its own. A hit is a `Map` lookup and, unless the entry is already the
+ * most recently used, a few pointer moves.
+ */
+export class BudgetedLru<K> {
+  readonly #max: number;
+  readonly #budget: CacheBudget;
+  /** Insertion order = this cache's own recency (for its `max`); the budget keeps the global one. */
+  readonly #map = new Map<K, BudgetEntry & { value: Buffer }>();
+  #newest: K | typeof NONE = NONE;
+
+  /**
+   * @param max - the most entries kept by this cache
+   * @param budget - the bytes shared with the other caches
+   */
+  constructor(max: number, budget: CacheBudget) {
+    if (!Number.isInteger(max) || max < 1)
+      throw new RangeError('BudgetedLru size must be a positive integer');
+    this.#max = max;
+    this.#budget = budget;
+  }
+
+  /** The value for `key`, marking it most recently used; `undefined` when absent. */
+  get(key: K): Buffer | undefined {
+    const entry = this.#map.get(key);
+    if (entry === undefined) return undefined;
+    this.#budget.touch(entry);
+    if (key !== this.#newest) {
+      this.#map.delete(key);
+      this.#map.set(key, entry);
+      this.#newest = key;
+    }
+    return entry.value;
+  }
+
+  /** Stores `value` (not kept when larger than the whole budget), dropping what no longer fits. */
+  set(key: K, value: Buffer): void {
+    this.#drop(key);
+    const bytes = value.length + ENTRY_OVERHEAD_BYTES;
+    if (bytes > this.#budget.limit) return;
+    if (this.#map.size >= this.#max) {
+      const oldest = this.#map.keys().next();
+      if (!oldest.done) this.#drop(oldest.value);
+    }
+    const map = this.#map;
+    const entry = { value, bytes, older: undefined, newer: undefined, evict: () => map.delete(key) };
+    map.set(key, entry);
+    this.#newest = key;
+    this.#budget.add(entry);
+  }
+
+  /** How many entries are held. */
+  get size(): number {
+    return this.#map.size;
+  }
+
+  /** Drops every entry. */
+  clear(): void {
+    for (const entry of this.#map.values()) this.#budget.remove(entry);
+    this.#map.clear();
+    this.#newest = NONE;
+  }
+
+  #drop(key: K): void {
+    const entry = this.#map.get(key);
+    if (entry === undefined) return;
+    this.#budget.remove(entry);
+    this.#map.delete(key);
+  }
+}

@@ -151,7 +151,17 @@ export const ServerOptionsSchema = z.strictObject({
     .int()
     .positive()
     .default(256)
-    .meta({ description: 'serialized-answer cache entries, per app' }),
+    .meta({ description: 'serialized-answer cache entries, per app (within `cacheBudget`)' }),
+  cacheBudget: z
+    .number()
+    .int()
+    .min(65_536)
+    .max(2 ** 40)
+    .default(64 * 1024 * 1024)
+    .meta({
+      description:
+        'bytes of serialized answers kept, every app together (least recently used across apps dropped first), at least 65536',
+    }),
   https: z
     .strictObject({ key: pem, cert: pem })
     .optional()

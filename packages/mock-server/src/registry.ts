@@ -1,7 +1,7 @@
 import type { Day, Fidelity } from '@timock/schema';
 import { AppDataset } from './dataset.js';
 import { ALL_FIELDS, type FieldMask, successBody, successHead } from './envelope.js';
-import { LruCache } from './lru.js';
+import { BudgetedLru, type CacheBudget, LruCache } from './lru.js';
 import type { ResolvedAppConfig } from './options.js';
 import { MemoryStore, type RateLimiter, type StateStore } from './store.js';
 import { inspectUserSig, type UserSigInspection } from './usersig.js';
@@ -18,8 +18,10 @@ export interface AppStateLimits {
   fidelity: Pick<Fidelity, 'successActionStatus'>;
   /** Verified-UserSig inspections kept per app. */
   sigCacheSize: number;
-  /** Serialized answers kept per app (one per Beijing day and field set). */
+  /** Serialized answers kept per app (one per Beijing day and field set), within `budget`. */
   answerCacheSize: number;
+  /** The bytes of serialized answers kept by every app together (one per server). */
+  budget: CacheBudget;
 }
 
 /** Where an app's answers come from instead of its generated data (overrides, fixtures: see `admin/data.ts`). */
@@ -46,8 +48,8 @@ export class AppState {
    * each with the identifier it was checked for: see {@link AppState.inspect}.
    */
   readonly #sigCache: LruCache<string, { identifier: string; inspection: UserSigInspection }>;
-  /** Serialized answers, keyed by {@link answerKey}. */
-  readonly #answers: LruCache<number, Buffer>;
+  /** Serialized answers, keyed by {@link answerKey}, within the server's byte budget. */
+  readonly #answers: BudgetedLru<number>;
   /** How every success answer of this app starts ({@link successHead}). */
   readonly #head: string;
   #source: AnswerSource | undefined;
@@ -65,7 +67,7 @@ export class AppState {
     this.limiter = store.limiter(config.sdkappid, config.rateLimitPerSecond);
     this.dataset = new AppDataset(seed, config);
     this.#sigCache = new LruCache(limits.sigCacheSize);
-    this.#answers = new LruCache(limits.answerCacheSize);
+    this.#answers = new BudgetedLru(limits.answerCacheSize, limits.budget);
     this.#head = successHead(limits.fidelity);
   }
 
@@ -97,6 +99,11 @@ export class AppState {
     return this.#window;
   }
 
+  /** Drops the cached answers (their bytes go back to the budget). */
+  dropAnswers(): void {
+    this.#answers.clear();
+  }
+
   /** Answers from `source` from now on (`undefined`: the generated data again); drops the cached answers. */
   setSource(source: AnswerSource | undefined): void {
     this.#source = source;
@@ -123,6 +130,8 @@ export class AppRegistry {
 
   /** Where the apps' rate limiters (and every app added later) keep their state. */
   readonly store: StateStore;
+  /** The cache limits of every app (added later too), with the server's one byte budget. */
+  readonly limits: AppStateLimits;
 
   constructor(
     seed: number,
@@ -131,6 +140,7 @@ export class AppRegistry {
     store: StateStore = new MemoryStore(),
   ) {
     this.store = store;
+    this.limits = limits;
     for (const config of apps) this.#apps.set(config.sdkappid, new AppState(seed, config, limits, store));
   }
 
@@ -144,13 +154,15 @@ export class AppRegistry {
     return [...this.#apps.values()];
   }
 
-  /** Serves one more app (replacing any app with its SDKAppID). */
+  /** Serves one more app (replacing any app with its SDKAppID, whose cached answers are dropped). */
   add(app: AppState): void {
+    this.#apps.get(app.config.sdkappid)?.dropAnswers();
     this.#apps.set(app.config.sdkappid, app);
   }
 
-  /** Stops serving every app. */
+  /** Stops serving every app (their cached answers are dropped). */
   clear(): void {
+    for (const app of this.#apps.values()) app.dropAnswers();
     this.#apps.clear();
   }
 }

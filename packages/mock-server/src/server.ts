@@ -15,6 +15,7 @@ import { installControlPlane } from './admin/install.js';
 import { registerDocs } from './docs.js';
 import { failureBody } from './envelope.js';
 import { loggerConfig, logsAt, redactUrl, requestChildLogger, requestLineWriter } from './logging.js';
+import { CacheBudget } from './lru.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
 import type { OwnErrorCode } from './own-codes.js';
 import { quoted } from './reasons.js';
@@ -80,7 +81,9 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const store: StateStore = opts.redis
     ? new RedisStore({ ...opts.redis, log: server.log })
     : new MemoryStore();
-  const registry = new AppRegistry(opts.seed, opts.apps, opts, store);
+  // One byte budget for every app's cached answers together.
+  const limits = { ...opts, budget: new CacheBudget(opts.cacheBudget) };
+  const registry = new AppRegistry(opts.seed, opts.apps, limits, store);
   if (opts.redis) {
     server.addHook('onReady', () => store.open());
     server.addHook('onClose', () => store.close());

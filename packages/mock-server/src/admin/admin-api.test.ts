@@ -351,6 +351,7 @@ describe('data and apps', () => {
     const { server, admin, call } = setup();
     const before = (await call()).text;
     await admin('POST', '/faults', { errorCode: 70500 });
+    expect((await admin('POST', '/faults', { delayMs: 1 })).json).toMatchObject({ id: 'f2' });
     await admin('PUT', '/clock', { offsetMs: 5000 });
     await admin('PUT', `/apps/${DEMO_APP.sdkappid}/days`, {
       days: [{ Date: '20250309', ActiveUserNum: '1' }],
@@ -364,5 +365,7 @@ describe('data and apps', () => {
     expect((await call()).text).toBe(before);
     const gone = await call({ query: signedQuery({ sdkappid: 1400000009, secretKey: 'k' }, T - 60_000) });
     expect(gone.json.ErrorCode).toBe(70020);
+    // Fault-rule ids start again at f1.
+    expect((await admin('POST', '/faults', { errorCode: 70500 })).json).toMatchObject({ id: 'f1' });
   });
 });

@@ -245,7 +245,7 @@ export class ControlPlane implements MockControls {
   /** Journal, faults, clock, data overrides and apps back to the start state (a bound function). */
   readonly reset = (): void => {
     this.requests.clear();
-    this.rules.remove();
+    this.rules.reset();
     this.serverClock.reset();
     this.apps.reset();
     this.shared?.reset();

@@ -198,6 +198,12 @@ export class FaultRules {
     return 1;
   }
 
+  /** Removes every rule, and ids start again at `f1` (with replicas, the shared ids keep counting). */
+  reset(): void {
+    this.remove();
+    this.#next = 1;
+  }
+
   /** How many rules are still in play. */
   get activeCount(): number {
     return this.#rules.filter((r) => r.active && this.#now() < r.expiresAt).length;

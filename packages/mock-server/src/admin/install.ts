@@ -23,7 +23,7 @@ export function installControlPlane(
   const plane = new ControlPlane({
     registry,
     seed: opts.seed,
-    limits: opts,
+    limits: registry.limits,
     startApps: opts.apps,
     fixtures: opts.fixtures,
     now: opts.now,

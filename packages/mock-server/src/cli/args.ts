@@ -57,6 +57,8 @@ export interface ServeCommand {
   adminToken: string | undefined;
   /** Journal entries kept (`--journal-size`). */
   journalSize: number | undefined;
+  /** Bytes of cached answers, every app together (`--cache-budget`). */
+  cacheBudget: number | undefined;
   /** Recorded fixtures to serve (`--fixtures`, repeatable, and the config's `fixtures`), validated. */
   fixtures: { path: string; fixture: Fixture }[];
   /** Connection timeouts from flags or environment (ms); the config file's, if any, are in `config`. */
@@ -151,6 +153,7 @@ export const ConfigFileSchema = ServerOptionsSchema.pick({
   bodyLimit: true,
   sigCacheSize: true,
   answerCacheSize: true,
+  cacheBudget: true,
   redis: true,
   admin: true,
   adminToken: true,
@@ -244,6 +247,12 @@ export const SERVE_FLAGS = {
     value: 'N',
     env: 'TIMOCK_JOURNAL_SIZE',
     help: `requests kept in the journal, 1..${MAX_JOURNAL_SIZE} (default 1000)`,
+  },
+  'cache-budget': {
+    type: 'string',
+    value: 'BYTES',
+    env: 'TIMOCK_CACHE_BUDGET',
+    help: 'bytes of cached answers, every app together, least recently used dropped first (default 67108864 = 64 MiB)',
   },
   'headers-timeout': {
     type: 'string',
@@ -737,6 +746,7 @@ function parseServe(
   if (!admin && values['admin-token'] !== undefined)
     throw new CliUsageError('--admin-token and --no-admin exclude each other');
   const journalText = get('journal-size');
+  const budgetText = get('cache-budget');
   const timeouts: ServeCommand['timeouts'] = {};
   for (const name of TIMEOUT_OPTIONS) {
     const flag = kebab(name) as `${'headers' | 'request' | 'keep-alive' | 'connection' | 'drain'}-timeout`;
@@ -762,6 +772,8 @@ function parseServe(
       journalText === undefined
         ? undefined
         : integer(get.source('journal-size'), journalText, 1, MAX_JOURNAL_SIZE),
+    cacheBudget:
+      budgetText === undefined ? undefined : integer(get.source('cache-budget'), budgetText, 65_536, 2 ** 40),
     fixtures: readFixtures(configPath, fixturePaths, values.fixtures ?? []),
     timeouts,
     fidelity: fidelityOptions(values, env, config),

@@ -225,6 +225,7 @@ async function serve(cmd: ServeCommand, output: CliOutput, paints: CliPaints): P
     admin: cmd.admin,
     ...(cmd.adminToken !== undefined ? { adminToken: cmd.adminToken } : {}),
     ...(cmd.journalSize !== undefined ? { journalSize: cmd.journalSize } : {}),
+    ...(cmd.cacheBudget !== undefined ? { cacheBudget: cmd.cacheBudget } : {}),
     fixtures: cmd.fixtures.map((f) => f.fixture),
     fidelity: cmd.fidelity,
   };
