@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FixtureSchema, GETAPPINFO_PATH } from '@timock/schema';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/run.js';
 import { DEMO_APP, type StartedServer, startServer } from '../src/index.js';
@@ -167,6 +167,45 @@ describe('timock proxy when the upstream fails', () => {
       await trusting.close();
       await secure.close();
     }
+  });
+
+  it('listens with HTTPS (--https --cert --key), the answers byte for byte over TLS', async () => {
+    const { generate } = await import('selfsigned');
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    const proxy = await startProxy({ upstream: fake.url, https: { key: pems.private, cert: pems.cert } });
+    const trusting = new Agent({ connect: { ca: pems.cert } });
+    try {
+      expect(proxy.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const q = query();
+      const viaProxy = await request(`${proxy.url}/${GETAPPINFO_PATH}?${q}`, {
+        method: 'POST',
+        body: '{}',
+        dispatcher: trusting,
+      });
+      const direct = await call(fake.url, '{}');
+      expect(viaProxy.statusCode).toBe(200);
+      expect(Buffer.from(await viaProxy.body.arrayBuffer()).equals(direct.bytes)).toBe(true);
+      expect(proxy.journal()[0]?.contract).toBe('pass');
+    } finally {
+      await trusting.close();
+      await proxy.close();
+    }
+  });
+
+  it('refuses --https without a certificate and key, in one line', async () => {
+    const err: string[] = [];
+    const result = await main(
+      ['proxy', '--upstream', fake.url, '--https'],
+      {},
+      { out: () => {}, err: (l) => err.push(l) },
+    );
+    expect(result).toEqual({ exitCode: 2 });
+    expect(err).toEqual(['timock: proxy --https needs --cert FILE and --key FILE']);
   });
 
   it('answers 502 when the upstream does not answer in time', async () => {

@@ -95,6 +95,8 @@ export interface ProxyCommand {
   ca: string | undefined;
   /** Upstream timeout, ms (`--timeout`). */
   timeoutMs: number;
+  /** PEM certificate and key to listen with HTTPS (`--https --cert --key`). */
+  https: { cert: string; key: string } | undefined;
 }
 
 /** The server's timeout options that the CLI sets (`--headers-timeout`, ...). */
@@ -339,6 +341,12 @@ export const PROXY_FLAGS = {
   },
   ca: { type: 'string', value: 'FILE', help: 'PEM CA certificate to trust for the upstream' },
   timeout: { type: 'string', value: 'MS', help: 'upstream headers and body timeout (default 10000)' },
+  https: {
+    type: 'boolean',
+    help: 'listen with HTTPS, with --cert and --key (as clients reach the real gateway)',
+  },
+  cert: { type: 'string', value: 'FILE', help: 'PEM certificate for --https' },
+  key: { type: 'string', value: 'FILE', help: 'PEM private key for --https' },
   help: HELP_FLAG,
 } as const satisfies Record<string, HelpFlag>;
 
@@ -516,6 +524,15 @@ function flagReader<F extends Record<string, HelpFlag>>(
   read.source = (name: keyof F & string): string =>
     typeof values[name] === 'string' || flags[name]!.env === undefined ? `--${name}` : flags[name]!.env!;
   return read;
+}
+
+/** A file a flag names (a PEM certificate or key), read as text; one usage line when it cannot be read. */
+function readFlagFile(flag: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new CliUsageError(`cannot read ${flag} file ${path}`);
+  }
 }
 
 function guard<T>(run: () => T): T {
@@ -708,14 +725,7 @@ function parseServe(
       );
     }
     if (certPath !== undefined && keyPath !== undefined) {
-      const read = (flag: string, path: string) => {
-        try {
-          return readFileSync(path, 'utf8');
-        } catch {
-          throw new CliUsageError(`cannot read ${flag} file ${path}`);
-        }
-      };
-      https = { cert: read('--cert', certPath), key: read('--key', keyPath) };
+      https = { cert: readFlagFile('--cert', certPath), key: readFlagFile('--key', keyPath) };
     } else {
       https = 'self-signed';
     }
@@ -914,16 +924,20 @@ function parseProxy(args: string[]): Command {
   if (values.record !== undefined && !existsSync(dirname(resolve(values.record)))) {
     throw new CliUsageError(`--record ${values.record}: its directory does not exist`);
   }
-  let ca: string | undefined;
-  if (values.ca !== undefined) {
-    try {
-      ca = readFileSync(values.ca, 'utf8');
-    } catch {
-      throw new CliUsageError(`cannot read --ca file ${values.ca}`);
-    }
+  const ca = values.ca === undefined ? undefined : readFlagFile('--ca', values.ca);
+  if (values.https !== true && (values.cert !== undefined || values.key !== undefined)) {
+    throw new CliUsageError('--cert and --key go with --https');
   }
+  if (values.https === true && (values.cert === undefined || values.key === undefined)) {
+    throw new CliUsageError('proxy --https needs --cert FILE and --key FILE');
+  }
+  const https =
+    values.https === true
+      ? { cert: readFlagFile('--cert', values.cert!), key: readFlagFile('--key', values.key!) }
+      : undefined;
   return {
     kind: 'proxy',
+    https,
     upstream,
     host: values.host ?? '127.0.0.1',
     port: integer('--port', values.port ?? '9000', 0, 65535),

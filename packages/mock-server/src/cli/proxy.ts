@@ -18,6 +18,7 @@ export async function runProxy(cmd: ProxyCommand, output: CliOutput, paint: Pain
       timeoutMs: cmd.timeoutMs,
       ...(cmd.ca !== undefined ? { ca: cmd.ca } : {}),
       ...(cmd.record !== undefined ? { record: cmd.record } : {}),
+      ...(cmd.https !== undefined ? { https: cmd.https } : {}),
       log: (line) => output.out(line),
     });
   } catch (error) {

@@ -1,5 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import {
@@ -37,6 +38,8 @@ export interface ProxyOptions {
   now?: () => number;
   /** Receives one readable line per call (and the recording notes); default: none. */
   log?: (line: string) => void;
+  /** PEM key and certificate: the proxy listens with HTTPS (as clients reach the real gateway). */
+  https?: { key: string | Buffer; cert: string | Buffer };
 }
 
 /** How one call fared against the contract. */
@@ -320,13 +323,14 @@ export async function startProxy(options: ProxyOptions): Promise<StartedProxy> {
     finish(entry, started);
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       log(`proxy error: ${redactUrl(error instanceof Error ? error.message : String(error))}`);
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('502 Bad Gateway\n');
       else res.destroy();
     });
-  });
+  };
+  const server = options.https ? createHttpsServer(options.https, onRequest) : createServer(onRequest);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -334,7 +338,7 @@ export async function startProxy(options: ProxyOptions): Promise<StartedProxy> {
   });
   const address = server.address() as AddressInfo;
   return {
-    url: `http://${urlHost(host, address)}:${address.port}`,
+    url: `${options.https ? 'https' : 'http'}://${urlHost(host, address)}:${address.port}`,
     journal: () => [...entries],
     summary: () => structuredClone(summary),
     async close() {
