@@ -26,6 +26,17 @@ async function call(origin: string, body: string, extra = '') {
   return { status: res.statusCode, contentType: res.headers['content-type'], bytes, sig: q.get('usersig')! };
 }
 
+/** A self-signed certificate for 127.0.0.1, and its key (PEM). */
+async function loopbackCertificate(): Promise<{ private: string; cert: string }> {
+  const { generate } = await import('selfsigned');
+  return generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  });
+}
+
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -147,13 +158,7 @@ describe('timock proxy when the upstream fails', () => {
   });
 
   it('answers 502 when TLS with the upstream fails, and passes with --ca', async () => {
-    const { generate } = await import('selfsigned');
-    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-      keyType: 'ec',
-      curve: 'P-256',
-      algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-    });
+    const pems = await loopbackCertificate();
     const secure = await startServer({ port: 0, https: { key: pems.private, cert: pems.cert } });
     const untrusting = await startProxy({ upstream: secure.url });
     const trusting = await startProxy({ upstream: secure.url, ca: pems.cert });
@@ -170,13 +175,7 @@ describe('timock proxy when the upstream fails', () => {
   });
 
   it('listens with HTTPS (--https --cert --key), the answers byte for byte over TLS', async () => {
-    const { generate } = await import('selfsigned');
-    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-      keyType: 'ec',
-      curve: 'P-256',
-      algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-    });
+    const pems = await loopbackCertificate();
     const proxy = await startProxy({ upstream: fake.url, https: { key: pems.private, cert: pems.cert } });
     const trusting = new Agent({ connect: { ca: pems.cert } });
     try {
