@@ -101,6 +101,29 @@ describe('logsAt and requestLineWriter', () => {
     expect(warn.lines).toEqual([]);
     expect(url).not.toHaveBeenCalled();
   });
+  it('with plain options, writes the very line pino writes (same keys, same order, same values)', () => {
+    const raw = (plainLine: boolean) => {
+      const texts: string[] = [];
+      const log = pino(
+        { level: 'info' },
+        { write: (t: string) => texts.push(t) },
+      ) as unknown as FastifyBaseLogger;
+      const write = requestLineWriter(log, plainLine);
+      write(
+        request,
+        { sdkappid: '1400000000', identifier: 'a"b\\c\u0001', code: 70009, reason: 'it\'s "odd"' },
+        0.12345,
+      );
+      write({ ...request, id: 'req-2', method: 'GET' } as FastifyRequest, { code: 0 }, 2);
+      write(request, null, 1);
+      // The clock differs between the two runs; everything else must be the same bytes.
+      return texts.map((t) => t.replace(/"time":\d+/, '"time":0'));
+    };
+    const viaPino = raw(false);
+    expect(raw(true)).toEqual(viaPino);
+    expect(viaPino).toHaveLength(3);
+    expect(JSON.parse(viaPino[0]!)).toMatchObject({ identifier: 'a"b\\c\u0001', reason: 'it\'s "odd"' });
+  });
 });
 
 describe('readableLine', () => {

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { destination, type Level, type Logger } from 'pino';
+import { destination, type Level, type Logger, symbols } from 'pino';
 import type { LoggerOption } from './options.js';
 import type { Paint } from './terminal.js';
 
@@ -98,6 +98,11 @@ const REDACT_PATHS = [
 export interface LoggerSetup {
   /** Fastify's `logger` option. */
   logger: false | Record<string, unknown>;
+  /**
+   * True when the caller gave no pino option but `level` and `stream`: pino then writes its standard
+   * line, which {@link requestLineWriter} may write itself, without pino's per-line machinery.
+   */
+  plain: boolean;
   /** Writes out, synchronously, the lines still buffered (call it when the server closes). */
   flush(): void;
 }
@@ -163,7 +168,7 @@ export function stdoutLines(): LineSink {
  * `flush()` writes out the rest (the server calls it when it closes).
  */
 export function loggerConfig(option: LoggerOption): LoggerSetup {
-  if (option === false) return { logger: false, flush: () => undefined };
+  if (option === false) return { logger: false, plain: false, flush: () => undefined };
   const given = option === true ? {} : option;
   const givenSerializers = (given.serializers as Record<string, unknown> | undefined) ?? {};
   const own = given.stream === undefined ? stdoutLines() : undefined;
@@ -179,6 +184,7 @@ export function loggerConfig(option: LoggerOption): LoggerSetup {
         ...givenSerializers,
       },
     },
+    plain: Object.keys(given).every((k) => k === 'level' || k === 'stream'),
     flush: () => {
       if (own) return own.flush();
       // A caller's stream with a flush() (a LineSink's) is flushed when the server closes, as ours is.
@@ -271,16 +277,42 @@ export interface RequestLineFields {
   reason?: string | undefined;
 }
 
+/** A JSON string value, or nothing for `undefined` (pino leaves such keys out). */
+const field = (name: string, value: string | number | undefined): string =>
+  value === undefined ? '' : `,"${name}":${typeof value === 'number' ? value : JSON.stringify(value)}`;
+
 /**
  * The writer of the one line per request (`request completed`, level `info`): method, URL with the
- * UserSig redacted, sdkappid, identifier, code, the reason of a refusal or fault, and response time. Nothing is computed when the
- * logger's level discards `info`. The line's fields are built here and hold no secret, so its logger
- * skips pino's redaction paths (the costliest part of a line); everything else stays redacted.
+ * UserSig redacted, sdkappid, identifier, code, the reason of a refusal or fault, and response time.
+ * Nothing is computed when the logger's level discards `info`. The line's fields are built here and
+ * hold no secret, so its logger skips pino's redaction paths (the costliest part of a line); everything
+ * else stays redacted. With `plain` (no pino option but `level` and `stream`), the line is written
+ * straight to the logger's stream as pino would write it (same keys, same order), without building an
+ * object for pino to serialize.
  */
 export function requestLineWriter(
   log: FastifyBaseLogger,
+  plain = false,
 ): (request: FastifyRequest, fields: RequestLineFields | null, elapsedMs: number) => void {
   const lines = log.child({}, { redact: { paths: [] } });
+  const stream = (log as unknown as Record<symbol, { write(line: string): unknown } | undefined>)[
+    symbols.streamSym
+  ];
+  const bindings = (log as unknown as Record<symbol, unknown>)[symbols.chindingsSym];
+  if (plain && stream !== undefined && typeof bindings === 'string') {
+    return (request, fields, elapsedMs) => {
+      if (!logsAt(lines, 'info')) return;
+      stream.write(
+        `{"level":30,"time":${Date.now()}${bindings},"reqId":${JSON.stringify(request.id)}` +
+          `,"method":${JSON.stringify(request.method)},"url":${JSON.stringify(redactUrl(request.url))}` +
+          field('sdkappid', fields?.sdkappid) +
+          field('identifier', fields?.identifier) +
+          field('code', fields?.code) +
+          field('reason', fields?.reason) +
+          `,"responseTimeMs":${Math.round(elapsedMs * 1000) / 1000},"msg":"request completed"}\n`,
+      );
+    };
+  }
   return (request, fields, elapsedMs) => {
     if (!logsAt(lines, 'info')) return;
     lines.info(

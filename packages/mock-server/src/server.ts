@@ -165,7 +165,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
 
   if (logging.logger !== false) {
     // One line per request, written asynchronously; what is still buffered is written out on close.
-    const writeLine = requestLineWriter(server.log);
+    const writeLine = requestLineWriter(server.log, logging.plain);
     server.addHook('onResponse', (request, reply, done) => {
       writeLine(request, request.timock, reply.elapsedTime);
       done();
