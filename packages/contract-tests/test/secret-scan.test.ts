@@ -26,6 +26,8 @@ import { buildServer, inspectUserSig, type MockControls, signUserSig } from '@ti
 import { ADMIN_PREFIX, GETAPPINFO_PATH } from '@timock/schema';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The fake's own test helper that starts a redis-server (a private test-support package is its proper home).
+import { findRedisServer, NO_REDIS_SERVER, startRedisServer } from '../../mock-server/test/redis-server.js';
 import { runCli } from '../src/cli/run.js';
 
 type FastifyInstance = ReturnType<typeof buildServer>;
@@ -295,6 +297,69 @@ describe('a broad run', () => {
       'body is larger',
     ]) {
       expect(reasons).toContain(code);
+    }
+  });
+
+  it('the 70500 path (the shared store unreachable) and two replicas sharing a real Redis', async () => {
+    const good = sign(APP_A, 'administrator');
+    // Nothing listens on port 1: every call answers 70500, and the outage is logged.
+    const down = await traced({
+      apps: [APP_A],
+      redis: { url: 'redis://127.0.0.1:1', commandTimeoutMs: 200 },
+    });
+    try {
+      const res = await call(down.url, 'POST', `${ROUTE}${query(APP_A, 'administrator', good)}`, '{}');
+      expect(res.json.ErrorCode).toBe(70500);
+      await call(down.url, 'GET', `${ADMIN_PREFIX}/ready`);
+      await call(down.url, 'GET', `${ADMIN_PREFIX}/requests`);
+    } finally {
+      await down.app.close();
+    }
+    const binary = findRedisServer();
+    if (binary === undefined) {
+      console.warn(`replica part skipped: ${NO_REDIS_SERVER}`);
+      return;
+    }
+    const redis = await startRedisServer(binary);
+    const replicas = [
+      await traced({ apps: [APP_A], redis: { url: redis.url, keyPrefix: 'scan' } }),
+      await traced({ apps: [APP_A], redis: { url: redis.url, keyPrefix: 'scan' } }),
+    ];
+    try {
+      for (const [i, r] of replicas.entries()) {
+        const res = await call(r.url, 'POST', `${ROUTE}${query(APP_A, 'administrator', good)}`, '{}');
+        expect(res.json.ErrorCode, `replica ${i}`).toBe(0);
+        await call(
+          r.url,
+          'POST',
+          `${ROUTE}${query(APP_A, 'administrator', sign({ ...APP_A, secretKey: 'other' }, 'administrator'))}`,
+          '{}',
+        );
+      }
+      await call(
+        replicas[0]!.url,
+        'POST',
+        `${ADMIN_PREFIX}/faults`,
+        JSON.stringify({ errorCode: 70169, times: 1 }),
+      );
+      await call(replicas[1]!.url, 'POST', `${ROUTE}${query(APP_A, 'administrator', good)}`, '{}');
+      // The journal every replica shares, and what Redis itself holds.
+      await call(replicas[1]!.url, 'GET', `${ADMIN_PREFIX}/requests`);
+      const dump = await new Promise<string>((resolve) => {
+        const socket = connect(redis.port, '127.0.0.1');
+        let text = '';
+        socket.on('data', (d) => (text += d));
+        socket.write('KEYS *\r\n');
+        setTimeout(() => {
+          socket.destroy();
+          resolve(text);
+        }, 200);
+      });
+      capture('redis KEYS', dump);
+      expect(dump).toContain('scan');
+    } finally {
+      for (const r of replicas) await r.app.close();
+      await redis.close();
     }
   });
 
