@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { signUserSig } from '@timock/mock-server';
 import { FIELD_NAMES, GETAPPINFO_PATH } from '@timock/schema';
 import { Pool } from 'undici';
@@ -23,29 +22,14 @@ const HELP = `pnpm memory [-- options]
   --cache-budget B  the fake's --cache-budget in bytes (default: the fake's default)
   --max-rss MIB     largest accepted RSS, MiB (default 300)
   -h, --help`;
-const { values: argv } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: {
-    apps: { type: 'string', default: '1000' },
-    'field-sets': { type: 'string', default: '256' },
-    seconds: { type: 'string', default: '5' },
-    'cache-budget': { type: 'string' },
-    'max-rss': { type: 'string', default: '300' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const { values: argv, positive: positiveFlag } = scriptArgs('memory', HELP, {
+  apps: { type: 'string', default: '1000' },
+  'field-sets': { type: 'string', default: '256' },
+  seconds: { type: 'string', default: '5' },
+  'cache-budget': { type: 'string' },
+  'max-rss': { type: 'string', default: '300' },
 });
-if (argv.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-const positive = (name) => {
-  const n = Number(argv[name]);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`memory: --${name} must be a positive integer, got "${argv[name]}"`);
-    process.exit(2);
-  }
-  return n;
-};
+const positive = (name) => positiveFlag(name, { integer: true });
 const appCount = positive('apps');
 const fieldSets = positive('field-sets');
 const seconds = positive('seconds');
@@ -201,4 +185,7 @@ const ok = failures === 0 && peak < maxRss;
 console.log(
   `memory: ${ok ? 'PASS' : 'FAIL'}: ${failures} wrong answers; peak RSS ${peak.toFixed(0)} MiB (target < ${maxRss} MiB)`,
 );
+
+import { scriptArgs } from './lib/script-args.mjs';
+
 process.exitCode = ok ? 0 : 1;

@@ -4,13 +4,13 @@
 // flat; reports the server's event-loop delay. Reuses the benchmark's pieces (lib/, servers/fake.mjs).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DEMO_APP, signUserSig } from '@timock/mock-server';
 import { GETAPPINFO_PATH } from '@timock/schema';
 import { createSampler } from './lib/http.mjs';
 import { runLoad } from './lib/load.mjs';
 import { createProcessGroup } from './lib/procs.mjs';
 import { createProgress } from './lib/progress.mjs';
+import { scriptArgs } from './lib/script-args.mjs';
 import { fmtMB, fmtMs, fmtNum, rssLevels } from './lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,28 +22,12 @@ const HELP = `pnpm soak [-- options]
   --max-drift F     largest accepted RSS growth from 10 s to the end, as a fraction (default 0.10)
   -h, --help`;
 
-const { values: argv } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: {
-    seconds: { type: 'string', default: '60' },
-    rate: { type: 'string', default: '1500' },
-    connections: { type: 'string', default: '10' },
-    'max-drift': { type: 'string', default: '0.10' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const { positive } = scriptArgs('soak', HELP, {
+  seconds: { type: 'string', default: '60' },
+  rate: { type: 'string', default: '1500' },
+  connections: { type: 'string', default: '10' },
+  'max-drift': { type: 'string', default: '0.10' },
 });
-if (argv.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-const positive = (name) => {
-  const n = Number(argv[name]);
-  if (!Number.isFinite(n) || n <= 0) {
-    console.error(`soak: --${name} must be a positive number, got "${argv[name]}"`);
-    process.exit(2);
-  }
-  return n;
-};
 const seconds = positive('seconds');
 const rate = positive('rate');
 const connections = Math.round(positive('connections'));

@@ -187,3 +187,14 @@ export function parseFidelityAssignment(
   const typed = FidelityBaseSchema.shape[setting].def.type === 'boolean' ? value === 'true' : value;
   return { name: setting, value: typed as Fidelity[FidelityName] };
 }
+
+/** The keys of a success answer, in order, as a fake with these settings sends them. */
+export function successKeys(fidelity: Pick<Fidelity, 'successActionStatus' | 'successRequestId'>): string[] {
+  return [
+    ...(fidelity.successActionStatus ? ['ActionStatus'] : []),
+    'ErrorCode',
+    'ErrorInfo',
+    'Result',
+    ...(fidelity.successRequestId ? ['RequestId'] : []),
+  ];
+}

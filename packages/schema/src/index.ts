@@ -80,6 +80,7 @@ export {
   type FidelitySetting,
   parseFidelityAssignment,
   resolveFidelity,
+  successKeys,
 } from './fidelity.js';
 export {
   FIELD_KINDS,

@@ -1,4 +1,5 @@
 import { isUsualDay } from './fast-days.js';
+import { successKeys } from './fidelity.js';
 import { FIELD_NAMES, type FieldName, isFieldName } from './fields.js';
 import { checkCarryOvers, checkDay } from './relations.js';
 import { FAILURE_ENVELOPE_KEYS, FailureEnvelopeSchema, PartialDaySchema } from './response.js';
@@ -190,7 +191,8 @@ export function relationProblems(days: readonly Readonly<Record<string, unknown>
   return out;
 }
 
-const SUCCESS_KEYS = ['ActionStatus', 'ErrorCode', 'ErrorInfo', 'Result', 'RequestId'];
+/** Every key a success may carry: the page's, and those some settings of the real service add. */
+const SUCCESS_KEYS = successKeys({ successActionStatus: true, successRequestId: true });
 
 /**
  * Judges one answer of getappinfo against the schema, the way the contract suite does, using the

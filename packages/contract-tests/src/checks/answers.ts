@@ -2,7 +2,6 @@ import {
   type ErrorClass,
   errorCodeInfo,
   FailureEnvelopeSchema,
-  type Fidelity,
   type SuccessEnvelope,
   SuccessEnvelopeSchema,
 } from '@timock/schema';
@@ -12,17 +11,6 @@ import type { Exchange } from '../target.js';
 /** The part of an answer a report shows: at most `max` characters of the body. */
 export function excerpt(text: string, max = 300): string {
   return text.length > max ? `${text.slice(0, max)}… (${text.length} bytes)` : text;
-}
-
-/** The keys of a success answer, in order, as a fake with these settings sends them. */
-export function successKeys(fidelity: Pick<Fidelity, 'successActionStatus' | 'successRequestId'>): string[] {
-  return [
-    ...(fidelity.successActionStatus ? ['ActionStatus'] : []),
-    'ErrorCode',
-    'ErrorInfo',
-    'Result',
-    ...(fidelity.successRequestId ? ['RequestId'] : []),
-  ];
 }
 
 /** Why an exchange is not an HTTP 200 JSON answer, or `undefined` when it is. */

@@ -1,6 +1,6 @@
-import { FAILURE_ENVELOPE_KEYS, FIELD_NAMES, unknownFields } from '@timock/schema';
+import { FAILURE_ENVELOPE_KEYS, FIELD_NAMES, successKeys, unknownFields } from '@timock/schema';
 import { type Check, fail, pass, skip } from '../check.js';
-import { success, successKeys } from './answers.js';
+import { success } from './answers.js';
 
 /** Drift between the target and the schema: reported as warnings, never failures. */
 export const driftChecks: Check[] = [

@@ -5,9 +5,10 @@ import {
   FAILURE_ENVELOPE_KEYS,
   FIELD_NAMES,
   orderProblem,
+  successKeys,
 } from '@timock/schema';
 import { type Check, fail, pass } from '../check.js';
-import { expectFailure, success, successKeys } from './answers.js';
+import { expectFailure, success } from './answers.js';
 
 /** Checks of the answer to a full pull. */
 export const shapeChecks: Check[] = [

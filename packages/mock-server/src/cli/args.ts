@@ -27,6 +27,20 @@ export class CliUsageError extends Error {
   readonly code = 'TIMOCK_CLI_USAGE';
 }
 
+/**
+ * The one usage line for an error of `listen` that the user can act on (port in use, no permission, an
+ * unknown host), or `undefined` for any other error.
+ */
+export function listenUsageError(error: unknown, host: string, port: number): CliUsageError | undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new CliUsageError(`port ${port} on ${host} is already in use`);
+  if (code === 'EACCES') return new CliUsageError(`no permission to listen on ${host}:${port}`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new CliUsageError(`cannot listen on host ${host} (${code})`);
+  }
+  return undefined;
+}
+
 /** The log levels `--log-level` accepts. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -1,7 +1,7 @@
 import { ADMIN_PREFIX } from '@timock/schema';
 import { startProxy } from '../proxy/proxy.js';
 import type { Paint } from '../terminal.js';
-import { CliUsageError, type ProxyCommand } from './args.js';
+import { listenUsageError, type ProxyCommand } from './args.js';
 import type { CliOutput, CliResult } from './run.js';
 
 /**
@@ -22,12 +22,7 @@ export async function runProxy(cmd: ProxyCommand, output: CliOutput, paint: Pain
       log: (line) => output.out(line),
     });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliUsageError(`port ${cmd.port} on ${cmd.host} is already in use`);
-    if (code === 'EACCES') throw new CliUsageError(`no permission to listen on ${cmd.host}:${cmd.port}`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
-      throw new CliUsageError(`cannot listen on host ${cmd.host} (${code})`);
-    throw error;
+    throw listenUsageError(error, cmd.host, cmd.port) ?? error;
   }
   output.out(
     `timock proxy at ${paint('cyan', paint('bold', proxy.url))} forwarding to ${cmd.upstream}; every getappinfo answer is checked against the contract`,

@@ -24,6 +24,7 @@ import {
   type Command,
   configPermissionWarning,
   helpText,
+  listenUsageError,
   parseCommand,
   type ServeCommand,
 } from './args.js';
@@ -205,6 +206,13 @@ export function banner(
   return lines;
 }
 
+/** Invalid server options (from the config file) as one usage line; any other error as it is. */
+function invalidOptions(error: unknown, configPath: string | undefined): unknown {
+  if ((error as { code?: unknown }).code !== 'TIMOCK_INVALID_OPTIONS') return error;
+  const where = configPath ? `config file ${configPath}: ` : '';
+  return new CliUsageError(`${where}${(error as { issues: string[] }).issues.join('; ')}`);
+}
+
 async function serve(cmd: ServeCommand, output: CliOutput, paints: CliPaints): Promise<CliResult> {
   const apps = cmd.config?.apps;
   // Request lines a person reads on a terminal, JSON lines (batched) elsewhere or when asked.
@@ -242,17 +250,7 @@ async function serve(cmd: ServeCommand, output: CliOutput, paints: CliPaints): P
   try {
     server = await startServer({ ...options, host: cmd.host, port: cmd.port });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CliUsageError(`port ${cmd.port} on ${cmd.host} is already in use`);
-    if (code === 'EACCES') throw new CliUsageError(`no permission to listen on ${cmd.host}:${cmd.port}`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
-      throw new CliUsageError(`cannot listen on host ${cmd.host} (${code})`);
-    }
-    if (code === 'TIMOCK_INVALID_OPTIONS') {
-      const where = cmd.configPath ? `config file ${cmd.configPath}: ` : '';
-      throw new CliUsageError(`${where}${(error as { issues: string[] }).issues.join('; ')}`);
-    }
-    throw error;
+    throw listenUsageError(error, cmd.host, cmd.port) ?? invalidOptions(error, cmd.configPath);
   }
   try {
     // The lines logged while starting go out first: the banner is never cut by a log line.
