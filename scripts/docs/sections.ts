@@ -6,9 +6,9 @@ import { RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES } from '../../packages/clie
 import { isAuthError, isBackendError, isRateLimited, TimApiError } from '../../packages/client/src/errors.js';
 import { ClientOptionsSchema, defaultSleep, RetryOptionsSchema } from '../../packages/client/src/options.js';
 import { CHECKS } from '../../packages/contract-tests/src/run.js';
+import { OWN_ERROR_CODES } from '../../packages/mock-server/src/api/own-codes.js';
 import { ConfigFileSchema } from '../../packages/mock-server/src/cli/args.js';
 import { DEMO_APP, RedisOptionsSchema, ServerOptionsSchema } from '../../packages/mock-server/src/options.js';
-import { OWN_ERROR_CODES } from '../../packages/mock-server/src/own-codes.js';
 import {
   AppConfigSchema,
   ERROR_CODE_LIST,

@@ -4,7 +4,34 @@
  *
  * @packageDocumentation
  */
-export { ServerClock } from './admin/clock.js';
+
+export {
+  AppDataset,
+  type DatasetApp,
+  type GenerateDaysOptions,
+  generateDays,
+  LAUNCH_DATE,
+} from './api/dataset.js';
+export type { RequestState } from './api/getappinfo.js';
+export { beijingDayNumber, formatDayNumber } from './api/time.js';
+export {
+  type DecodedUserSig,
+  decodeUserSig,
+  inspectUserSig,
+  type SignUserSigOptions,
+  signUserSig,
+  type UserSigExpectation,
+  type UserSigFailureCode,
+  type UserSigInspection,
+  type UserSigVerdict,
+  userSigReason,
+  type VerifyUserSigOptions,
+  verdictAt,
+  verifyUserSig,
+} from './api/usersig.js';
+export { ServerClock } from './control/clock.js';
+export { ControlError, type ControlErrorCode, isControlError } from './control/errors.js';
+export { MAX_JOURNAL_SIZE } from './control/journal.js';
 export type {
   ClockControls,
   ClockSetting,
@@ -12,17 +39,7 @@ export type {
   FaultControls,
   JournalControls,
   MockControls,
-} from './admin/control.js';
-export { ControlError, type ControlErrorCode, isControlError } from './admin/errors.js';
-export { MAX_JOURNAL_SIZE } from './admin/journal.js';
-export {
-  AppDataset,
-  type DatasetApp,
-  type GenerateDaysOptions,
-  generateDays,
-  LAUNCH_DATE,
-} from './dataset.js';
-export { DOCS_ROUTE, type DocsContext, OPENAPI_ROUTE, servedOpenApiDocument } from './docs.js';
+} from './control/plane.js';
 export {
   type AppConfig,
   AppConfigSchema,
@@ -38,6 +55,7 @@ export {
   type ServerOptions,
   ServerOptionsSchema,
 } from './options.js';
+export { DOCS_ROUTE, type DocsContext, OPENAPI_ROUTE, servedOpenApiDocument } from './plugins/docs.js';
 export {
   type ContractOutcome,
   type ProxyJournalEntry,
@@ -46,10 +64,9 @@ export {
   startProxy,
 } from './proxy/proxy.js';
 export type { CheckTally, ContractSummary, ProblemExample } from './proxy/tally.js';
-export { SlidingWindowLimiter } from './rate-limit.js';
-export { RedisStore, type RedisStoreOptions, redactRedisUrl, type StoreLogger } from './redis-store.js';
-export type { RequestState } from './routes/getappinfo.js';
 export { buildServer, type StartedServer, type StartServerOptions, startServer } from './server.js';
+export { RedisStore, type RedisStoreOptions, redactRedisUrl, type StoreLogger } from './state/redis/store.js';
+export { SlidingWindowLimiter } from './state/sliding-window.js';
 export {
   isStoreUnavailable,
   MemoryStore,
@@ -58,7 +75,7 @@ export {
   type SharedJournalEntry,
   type StateStore,
   StoreUnavailableError,
-} from './store.js';
+} from './state/store.js';
 export {
   type ColorEnv,
   colorEnabled,
@@ -73,19 +90,3 @@ export {
   type Style,
   stripStyles,
 } from './terminal.js';
-export { beijingDayNumber, formatDayNumber } from './time.js';
-export {
-  type DecodedUserSig,
-  decodeUserSig,
-  inspectUserSig,
-  type SignUserSigOptions,
-  signUserSig,
-  type UserSigExpectation,
-  type UserSigFailureCode,
-  type UserSigInspection,
-  type UserSigVerdict,
-  userSigReason,
-  type VerifyUserSigOptions,
-  verdictAt,
-  verifyUserSig,
-} from './usersig.js';

@@ -1,6 +1,6 @@
 import { AppConfigSchema, FidelitySchema, FixtureSchema } from '@timock/schema';
 import { z } from 'zod';
-import { MAX_JOURNAL_SIZE } from './admin/journal.js';
+import { MAX_JOURNAL_SIZE } from './control/journal.js';
 
 /**
  * The built-in demo app, served when no `apps` are configured.

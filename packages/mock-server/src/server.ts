@@ -10,19 +10,19 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
-import type { MockControls } from './admin/control.js';
-import { installControlPlane } from './admin/install.js';
-import { registerDocs } from './docs.js';
-import { failureBody } from './envelope.js';
-import { loggerConfig, logsAt, redactUrl, requestChildLogger, requestLineWriter } from './logging.js';
-import { CacheBudget } from './lru.js';
+import { failureBody } from './api/answers.js';
+import { AppRegistry } from './api/apps.js';
+import { newRequestState, type Refusal, registerGetAppInfo, sendFailure } from './api/getappinfo.js';
+import type { OwnErrorCode } from './api/own-codes.js';
+import { quoted } from './api/reasons.js';
+import { installControlPlane } from './control/install.js';
+import type { MockControls } from './control/plane.js';
 import { resolveServerOptions, type ServerOptions } from './options.js';
-import type { OwnErrorCode } from './own-codes.js';
-import { quoted } from './reasons.js';
-import { RedisStore } from './redis-store.js';
-import { AppRegistry } from './registry.js';
-import { newRequestState, type Refusal, registerGetAppInfo, sendFailure } from './routes/getappinfo.js';
-import { MemoryStore, type StateStore } from './store.js';
+import { registerDocs } from './plugins/docs.js';
+import { loggerConfig, logsAt, redactUrl, requestChildLogger, requestLineWriter } from './plugins/logging.js';
+import { CacheBudget } from './state/lru.js';
+import { RedisStore } from './state/redis/store.js';
+import { MemoryStore, type StateStore } from './state/store.js';
 
 /**
  * Builds the fake getappinfo server. It never listens: call `listen`, use `inject()` in tests, or use

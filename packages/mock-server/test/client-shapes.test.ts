@@ -22,9 +22,9 @@
 import { connect } from 'node:net';
 import { ERROR_CODES, FIELD_NAMES, GETAPPINFO_PATH } from '@timock/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUserSig } from '../src/api/usersig.js';
 import { DEMO_APP } from '../src/options.js';
 import { type StartedServer, type StartServerOptions, startServer } from '../src/server.js';
-import { signUserSig } from '../src/usersig.js';
 import { expectEnvelope, parseRawAnswer, type RawAnswer } from './support.js';
 
 /** 2025-03-10 12:00 Beijing time: the newest day of `Result` is 2025-03-09, the oldest 2025-02-08. */

@@ -13,9 +13,9 @@
 import { GETAPPINFO_PATH } from '@timock/schema';
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { signUserSig } from '../src/api/usersig.js';
 import { DEMO_APP } from '../src/options.js';
 import { type StartedServer, startServer } from '../src/server.js';
-import { signUserSig } from '../src/usersig.js';
 
 const RUN_MS = 3000;
 const APP_B = {

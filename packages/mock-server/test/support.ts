@@ -16,7 +16,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { expect } from 'vitest';
-import { signUserSig } from '../src/usersig.js';
+import { signUserSig } from '../src/api/usersig.js';
 
 /** A request as a test describes it. */
 export interface TestRequest {

@@ -8,8 +8,8 @@ import { createHmac } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { signUserSig, type UserSigVerdict, verifyUserSig } from '../src/api/usersig.js';
 import { DEMO_APP } from '../src/options.js';
-import { signUserSig, type UserSigVerdict, verifyUserSig } from '../src/usersig.js';
 
 const KEY = DEMO_APP.secretKey;
 const OTHER_KEY = 'a-different-secret-key';

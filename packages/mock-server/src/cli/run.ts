@@ -11,13 +11,13 @@ import {
   resolveFidelity,
 } from '@timock/schema';
 import pkg from '../../package.json' with { type: 'json' };
-import { readableLines, stdoutLines } from '../logging.js';
+import { signUserSig } from '../api/usersig.js';
 import { DEMO_APP, type ServerOptions, ServerOptionsSchema } from '../options.js';
+import { readableLines, stdoutLines } from '../plugins/logging.js';
 import type { StartedProxy } from '../proxy/proxy.js';
-import { redactRedisUrl } from '../redis-store.js';
 import { type StartedServer, startServer } from '../server.js';
+import { redactRedisUrl } from '../state/redis/store.js';
 import { colorEnabled, type Paint, painter } from '../terminal.js';
-import { signUserSig } from '../usersig.js';
 import {
   adminLoopbackOnly,
   CliUsageError,

@@ -13,8 +13,8 @@ import {
   judgeAnswer,
 } from '@timock/schema';
 import { Agent, request } from 'undici';
-import { isLoopback } from '../admin/access.js';
-import { redactUrl } from '../logging.js';
+import { isLoopback } from '../control/access.js';
+import { redactUrl } from '../plugins/logging.js';
 import { urlHost } from '../server.js';
 import { type ContractSummary, emptySummary, formatSummary, tally } from './tally.js';
 

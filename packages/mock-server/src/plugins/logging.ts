@@ -1,0 +1,354 @@
+import type { FastifyBaseLogger, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { destination, type Level, type Logger, symbols } from 'pino';
+import type { LoggerOption } from '../options.js';
+import type { Paint } from '../terminal.js';
+
+/** What replaces a secret in a log line. */
+export const REDACTED = '[redacted]';
+
+/** True when a raw query parameter name decodes to `usersig` in any letter case (`user%73ig` too). */
+function isUserSigName(raw: string): boolean {
+  // Most names hold no escape: compared as they are, without decoding (this runs for every logged URL).
+  if (!raw.includes('%') && !raw.includes('+')) return raw.length === 7 && raw.toLowerCase() === 'usersig';
+  let name = raw.replaceAll('+', ' ');
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    // a bad escape: the query parser keeps such a name as it is
+  }
+  return name.toLowerCase() === 'usersig';
+}
+
+/** A query parameter in a URL or in text quoting one: `?name=value` or `&name=value`. */
+const QUERY_PARAMETER = /([?&])([^=&#?\s'"]*)=([^&#\s'"]*)/g;
+
+/**
+ * The URL (or any text that quotes URLs, like an error message) with the value of every `usersig`
+ * query parameter replaced by `[redacted]`: its name in any letter case and percent-encoded or not, as
+ * the query parser would read it.
+ */
+export function redactUrl(text: string): string {
+  if (!text.includes('=')) return text;
+  if (PLAIN_URL.test(text)) return redactPlainQuery(text);
+  return text.replace(QUERY_PARAMETER, (whole, lead: string, name: string) =>
+    isUserSigName(name) ? `${lead}${name}=${REDACTED}` : whole,
+  );
+}
+
+/** A request URL as Node reads it: one `?`, nothing before it that starts a parameter, no fragment, quote or space. */
+const PLAIN_URL = /^[^?&=#\s'"]*\?[^?#\s'"]*$/;
+
+/** {@link redactUrl} for a {@link PLAIN_URL}: the same result, split on `&` instead of a pattern (every request line runs this). */
+function redactPlainQuery(url: string): string {
+  const q = url.indexOf('?');
+  const parts = url.slice(q + 1).split('&');
+  let changed = false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const eq = part.indexOf('=');
+    if (eq >= 0 && isUserSigName(part.slice(0, eq))) {
+      parts[i] = `${part.slice(0, eq)}=${REDACTED}`;
+      changed = true;
+    }
+  }
+  return changed ? `${url.slice(0, q + 1)}${parts.join('&')}` : url;
+}
+
+/** An error as a log line shows it: its type, code, and message and stack with any UserSig redacted. */
+function errorSerializer(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  return {
+    type: error.name,
+    message: redactUrl(error.message),
+    stack: error.stack === undefined ? undefined : redactUrl(error.stack),
+    ...(code !== undefined ? { code } : {}),
+    ...(statusCode !== undefined ? { statusCode } : {}),
+  };
+}
+
+/**
+ * Why a JSON text did not parse, without the excerpt of the text that V8 quotes in some of its
+ * messages (`Unexpected token 'x', ..."secret": x}" is not valid JSON`): that excerpt may hold a key.
+ */
+export function jsonErrorReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  if (message.startsWith('Unexpected token')) return 'unexpected token';
+  return /^[\w ,'{}:[\]()-]+$/.test(message) ? message : 'not valid JSON';
+}
+
+/** Object paths that pino censors in every log line. */
+const REDACT_PATHS = [
+  'usersig',
+  '*.usersig',
+  'req.query.usersig',
+  'secretKey',
+  '*.secretKey',
+  'apps[*].secretKey',
+  '*.apps[*].secretKey',
+  'https.key',
+  'headers.authorization',
+  'req.headers.authorization',
+  'adminToken',
+  '*.adminToken',
+  'req.headers["x-timock-admin-token"]',
+];
+
+/** A Fastify logger configuration, and how to write out what it still holds. */
+export interface LoggerSetup {
+  /** Fastify's `logger` option. */
+  logger: false | Record<string, unknown>;
+  /**
+   * True when the caller gave no pino option but `level` and `stream`: pino then writes its standard
+   * line, which {@link requestLineWriter} may write itself, without pino's per-line machinery.
+   */
+  plain: boolean;
+  /** Writes out, synchronously, the lines still buffered (call it when the server closes). */
+  flush(): void;
+}
+
+/**
+ * Where log lines go: pino writes each JSON line to `stream`; `flush()` (also on the stream, so that a
+ * server given the stream flushes it when it closes) writes out what is pending.
+ */
+export interface LineSink {
+  readonly stream: { write(line: string): boolean; flush(): void };
+  flush(): void;
+}
+
+/** How long a line may wait for others before the batch is written, ms. */
+const LINE_BATCH_MS = 50;
+/** A batch this large is written at once, characters. */
+const LINE_BATCH_CHARS = 64 * 1024;
+
+/**
+ * Lines to stdout without a write per line: lines gather for at most {@link LINE_BATCH_MS} ms (or
+ * {@link LINE_BATCH_CHARS} characters) and go out in one asynchronous write (pino's `destination`,
+ * `sync: false`): under load one write carries hundreds of lines. `flush()` writes out, synchronously,
+ * whatever is still pending.
+ */
+export function stdoutLines(): LineSink {
+  const out = destination({ dest: 1, sync: false });
+  let pending = '';
+  let timer: NodeJS.Timeout | undefined;
+  const writeOut = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const text = pending;
+    pending = '';
+    if (text !== '') out.write(text);
+  };
+  const flush = () => {
+    writeOut();
+    try {
+      out.flushSync();
+    } catch {
+      // a closed or broken stdout: nothing more can be written
+    }
+  };
+  return {
+    stream: {
+      write(line) {
+        pending += line;
+        if (pending.length >= LINE_BATCH_CHARS) writeOut();
+        else if (timer === undefined) timer = setTimeout(writeOut, LINE_BATCH_MS).unref();
+        return true;
+      },
+      flush,
+    },
+    flush,
+  };
+}
+
+/**
+ * The Fastify logger configuration for a `logger` option: `false` stays off; otherwise pino at level
+ * `info` (unless given) with redaction of UserSigs and secret keys, a request serializer that strips
+ * `usersig` from the URL, and an error serializer that strips it from messages and stacks. Without a
+ * `stream` of the caller's, lines go to stdout asynchronously, in batches (at most 50 ms late);
+ * `flush()` writes out the rest (the server calls it when it closes).
+ */
+export function loggerConfig(option: LoggerOption): LoggerSetup {
+  if (option === false) return { logger: false, plain: false, flush: () => undefined };
+  const given = option === true ? {} : option;
+  const givenSerializers = (given.serializers as Record<string, unknown> | undefined) ?? {};
+  const own = given.stream === undefined ? stdoutLines() : undefined;
+  return {
+    logger: {
+      level: 'info',
+      ...given,
+      ...(own ? { stream: own.stream } : {}),
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      serializers: {
+        req: (req: FastifyRequest) => ({ method: req.method, url: redactUrl(req.url), reqId: req.id }),
+        err: errorSerializer,
+        ...givenSerializers,
+      },
+    },
+    plain: Object.keys(given).every((k) => k === 'level' || k === 'stream'),
+    flush: () => {
+      if (own) return own.flush();
+      // A caller's stream with a flush() (a LineSink's) is flushed when the server closes, as ours is.
+      const { flush } = given.stream as { flush?: unknown };
+      if (typeof flush === 'function') flush.call(given.stream);
+    },
+  };
+}
+
+/** A pino line as {@link readableLines} reads it. */
+interface PinoLine {
+  level?: number;
+  time?: number;
+  msg?: string;
+  method?: string;
+  url?: string;
+  sdkappid?: string;
+  identifier?: string;
+  code?: number;
+  reason?: string;
+  responseTimeMs?: number;
+  err?: { message?: string };
+}
+
+const LEVEL_NAMES: Readonly<Record<number, string>> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
+
+/**
+ * One line a person can read for a pino line: a request as time, method, path, app, identifier, code,
+ * the reason or `OK`, and latency, coloured by outcome (green success, yellow refusal, red 70500 or a
+ * failure of HTTP); any other line as time, level and message. The path's query is left out (it holds
+ * the UserSig).
+ */
+export function readableLine(json: string, paint: Paint): string {
+  let line: PinoLine;
+  try {
+    line = JSON.parse(json) as PinoLine;
+  } catch {
+    return json.trimEnd();
+  }
+  const time = new Date(line.time ?? Date.now()).toISOString().slice(11, 23);
+  if (line.msg === 'request completed') {
+    const path = (line.url ?? '').split('?', 1)[0];
+    const who = [line.sdkappid ?? '-', line.identifier ?? '-'].join(' ');
+    const ok = line.code === 0;
+    const outcome = ok ? 'OK' : (line.reason ?? '');
+    const style = ok ? 'green' : line.code === 70500 || line.code === undefined ? 'red' : 'yellow';
+    const ms = line.responseTimeMs === undefined ? '' : ` ${line.responseTimeMs.toFixed(1)} ms`;
+    return `${paint('dim', time)} ${line.method} ${path} ${who} ${paint(style, `${line.code ?? '-'} ${outcome}`.trimEnd())}${paint('dim', ms)}`;
+  }
+  const level = LEVEL_NAMES[line.level ?? 30] ?? 'INFO';
+  const style = (line.level ?? 30) >= 50 ? 'red' : (line.level ?? 30) >= 40 ? 'yellow' : 'dim';
+  const detail = line.err?.message ? `: ${line.err.message}` : '';
+  return `${paint('dim', time)} ${paint(style, level)} ${line.msg ?? ''}${detail}`;
+}
+
+/**
+ * Lines for a terminal: each pino line rendered by {@link readableLine} and written at once (a
+ * terminal shows lines as they come; JSON lines to a file or pipe go through {@link stdoutLines}).
+ */
+export function readableLines(
+  paint: Paint,
+  write: (text: string) => unknown = (text) => process.stdout.write(text),
+): LineSink {
+  const flush = () => undefined;
+  return {
+    stream: {
+      write(json) {
+        write(`${readableLine(json, paint)}\n`);
+        return true;
+      },
+      flush,
+    },
+    flush,
+  };
+}
+
+/** The fields of a request line, as the route left them. */
+export interface RequestLineFields {
+  sdkappid?: string | undefined;
+  identifier?: string | undefined;
+  code?: number | undefined;
+  /** Why the request was refused or faulted (set only then). */
+  reason?: string | undefined;
+}
+
+/** A JSON string value, or nothing for `undefined` (pino leaves such keys out). */
+const field = (name: string, value: string | number | undefined): string =>
+  value === undefined ? '' : `,"${name}":${typeof value === 'number' ? value : JSON.stringify(value)}`;
+
+/**
+ * The writer of the one line per request (`request completed`, level `info`): method, URL with the
+ * UserSig redacted, sdkappid, identifier, code, the reason of a refusal or fault, and response time.
+ * Nothing is computed when the logger's level discards `info`. The line's fields are built here and
+ * hold no secret, so its logger skips pino's redaction paths (the costliest part of a line); everything
+ * else stays redacted. With `plain` (no pino option but `level` and `stream`), the line is written
+ * straight to the logger's stream as pino would write it (same keys, same order), without building an
+ * object for pino to serialize.
+ */
+export function requestLineWriter(
+  log: FastifyBaseLogger,
+  plain = false,
+): (request: FastifyRequest, fields: RequestLineFields | null, elapsedMs: number) => void {
+  const lines = log.child({}, { redact: { paths: [] } });
+  const stream = (log as unknown as Record<symbol, { write(line: string): unknown } | undefined>)[
+    symbols.streamSym
+  ];
+  const bindings = (log as unknown as Record<symbol, unknown>)[symbols.chindingsSym];
+  if (plain && stream !== undefined && typeof bindings === 'string') {
+    return (request, fields, elapsedMs) => {
+      if (!logsAt(lines, 'info')) return;
+      stream.write(
+        `{"level":30,"time":${Date.now()}${bindings},"reqId":${JSON.stringify(request.id)}` +
+          `,"method":${JSON.stringify(request.method)},"url":${JSON.stringify(redactUrl(request.url))}` +
+          field('sdkappid', fields?.sdkappid) +
+          field('identifier', fields?.identifier) +
+          field('code', fields?.code) +
+          field('reason', fields?.reason) +
+          `,"responseTimeMs":${Math.round(elapsedMs * 1000) / 1000},"msg":"request completed"}\n`,
+      );
+    };
+  }
+  return (request, fields, elapsedMs) => {
+    if (!logsAt(lines, 'info')) return;
+    lines.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        url: redactUrl(request.url),
+        sdkappid: fields?.sdkappid,
+        identifier: fields?.identifier,
+        code: fields?.code,
+        reason: fields?.reason,
+        responseTimeMs: Math.round(elapsedMs * 1000) / 1000,
+      },
+      'request completed',
+    );
+  };
+}
+
+/**
+ * Fastify's per-request child logger, made without pino's option handling when Fastify passes no
+ * options (it passes `{}` on every request, which made pino rebuild its formatters each time).
+ */
+export const requestChildLogger: NonNullable<FastifyServerOptions['childLoggerFactory']> = (
+  logger,
+  bindings,
+  options,
+) => {
+  for (const _ in options) return logger.child(bindings, options);
+  return logger.child(bindings);
+};
+
+/**
+ * True when `log` writes lines of `level`: check it before building a line. The fake's loggers are
+ * pino's; with logging off, Fastify's stand-in writes nothing at any level.
+ */
+export function logsAt(log: FastifyBaseLogger, level: Level): boolean {
+  const { isLevelEnabled } = log as Partial<Logger>;
+  return typeof isLevelEnabled === 'function' && isLevelEnabled.call(log, level);
+}
