@@ -12,7 +12,6 @@ export {
   generateDays,
   LAUNCH_DATE,
 } from './api/dataset.js';
-export type { RequestState } from './api/getappinfo.js';
 export { beijingDayNumber, formatDayNumber } from './api/time.js';
 export {
   type DecodedUserSig,
@@ -64,6 +63,7 @@ export {
   startProxy,
 } from './proxy/proxy.js';
 export type { CheckTally, ContractSummary, ProblemExample } from './proxy/tally.js';
+export type { RequestState } from './request-state.js';
 export { buildServer, type StartedServer, type StartServerOptions, startServer } from './server.js';
 export { RedisStore, type RedisStoreOptions, redactRedisUrl, type StoreLogger } from './state/redis/store.js';
 export { SlidingWindowLimiter } from './state/sliding-window.js';

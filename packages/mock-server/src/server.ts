@@ -1,9 +1,7 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { ADMIN_PREFIX, GETAPPINFO_PATH } from '@timock/schema';
 import Fastify, {
-  type FastifyError,
   type FastifyHttpOptions,
   type FastifyHttpsOptions,
   type FastifyInstance,
@@ -12,22 +10,29 @@ import Fastify, {
 } from 'fastify';
 import { failureBody } from './api/answers.js';
 import { AppRegistry } from './api/apps.js';
-import { newRequestState, type Refusal, registerGetAppInfo, sendFailure } from './api/getappinfo.js';
+import { getAppInfoRoute } from './api/getappinfo.js';
 import type { OwnErrorCode } from './api/own-codes.js';
-import { quoted } from './api/reasons.js';
+import { sendFailure } from './api/refusals.js';
 import { installControlPlane } from './control/install.js';
 import type { MockControls } from './control/plane.js';
-import { resolveServerOptions, type ServerOptions } from './options.js';
-import { registerDocs } from './plugins/docs.js';
-import { loggerConfig, logsAt, redactUrl, requestChildLogger, requestLineWriter } from './plugins/logging.js';
+import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
+import { docs } from './plugins/docs.js';
+import { drain, readiness } from './plugins/drain.js';
+import { errorAnswers } from './plugins/error-answers.js';
+import { type LoggerSetup, loggerConfig, logsAt, redactUrl, requestChildLogger } from './plugins/logging.js';
+import { rawBodies } from './plugins/raw-bodies.js';
+import { requestLog } from './plugins/request-log.js';
+import { storeLifecycle } from './plugins/store-lifecycle.js';
+import { unknownPaths } from './plugins/unknown-paths.js';
 import { CacheBudget } from './state/lru.js';
 import { RedisStore } from './state/redis/store.js';
 import { MemoryStore, type StateStore } from './state/store.js';
 
 /**
  * Builds the fake getappinfo server. It never listens: call `listen`, use `inject()` in tests, or use
- * {@link startServer}. Its typed controls are `server.timock` (`faults`, `journal`, `clock`, `data`, `reset()`). Everything stateful (apps, rate limiters, faker instances, caches, the clock)
- * belongs to the returned instance; two servers share nothing.
+ * {@link startServer}. Its typed controls are `server.timock` (`faults`, `journal`, `clock`, `data`,
+ * `reset()`). Everything stateful (apps, rate limiters, faker instances, caches, the clock) belongs to
+ * the returned instance; two servers share nothing.
  *
  * @throws {@link InvalidOptionsError} when the options are invalid (checked once, here).
  * @example
@@ -37,7 +42,43 @@ import { MemoryStore, type StateStore } from './state/store.js';
 export function buildServer(options: ServerOptions = {}): FastifyInstance {
   const opts = resolveServerOptions(options);
   const logging = loggerConfig(opts.logger);
+  const server = createFastify(opts, logging);
+  server.decorateRequest('timock', null);
 
+  // Shared state (rate limits) lives in the store: in memory by default, in Redis for replicas.
+  const store: StateStore = opts.redis
+    ? new RedisStore({ ...opts.redis, log: server.log })
+    : new MemoryStore();
+  // One byte budget for every app's cached answers together.
+  const registry = new AppRegistry(
+    opts.seed,
+    opts.apps,
+    { ...opts, budget: new CacheBudget(opts.cacheBudget) },
+    store,
+  );
+
+  const ready = readiness(store);
+  // Every time-based rule reads the server's clock, which the control plane owns (set just below).
+  let clock = opts.now;
+  const now = () => clock();
+
+  // Plugins load in this order, the control plane's admin API (a child context) after the first four,
+  // so that it inherits how bodies are read and what an unknown path or an error answers.
+  if (opts.redis) void server.register(storeLifecycle, { store });
+  void server.register(rawBodies);
+  void server.register(unknownPaths, { admin: opts.admin, now });
+  void server.register(errorAnswers, { bodyLimit: opts.bodyLimit });
+  // Faults and the journal hook in around the routes.
+  clock = installControlPlane(server, registry, opts, store.control, ready.notReady).serverClock.now;
+  void server.register(getAppInfoRoute, { registry, now: clock, fidelity: opts.fidelity });
+  if (opts.docs) void server.register(docs, { apps: opts.apps, now: clock, admin: opts.admin });
+  void server.register(drain, { drainTimeout: opts.drainTimeout, onDrain: ready.onDrain });
+  if (logging.logger !== false) void server.register(requestLog, logging);
+  return server;
+}
+
+/** The Fastify instance, with the server's deadlines, logger and answers to what Node or the router refuse. */
+function createFastify(opts: ResolvedServerOptions, logging: LoggerSetup): FastifyInstance {
   // Node checks header and request deadlines on a timer (default every 30 s): tie it to the deadlines.
   const nodeHttp = {
     headersTimeout: opts.headersTimeout,
@@ -55,7 +96,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
     // While closing, requests on already-open connections are still answered (with `Connection: close`).
     return503OnClosing: false,
     clientErrorHandler: answerClientError,
-    // One line per request comes from our own onResponse hook (with the redacted URL and the code).
+    // One line per request comes from the request-log plugin (with the redacted URL and the code).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit,
     // A URL the router cannot decode is an invalid resource, answered with an envelope.
@@ -65,7 +106,7 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
       void sendFailure(request, reply, { code: 60009, reason: 'the URL cannot be decoded' });
     },
   };
-  const server = (opts.https
+  return (opts.https
     ? Fastify({
         ...(fastifyOptions as FastifyHttpsOptions<https.Server>),
         https: { ...opts.https, ...nodeHttp },
@@ -74,121 +115,6 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
         ...fastifyOptions,
         http: nodeHttp,
       } as FastifyHttpOptions<http.Server>)) as unknown as FastifyInstance;
-
-  server.decorateRequest('timock', null);
-
-  // Shared state (rate limits) lives in the store: in memory by default, in Redis for replicas.
-  const store: StateStore = opts.redis
-    ? new RedisStore({ ...opts.redis, log: server.log })
-    : new MemoryStore();
-  // One byte budget for every app's cached answers together.
-  const limits = { ...opts, budget: new CacheBudget(opts.cacheBudget) };
-  const registry = new AppRegistry(opts.seed, opts.apps, limits, store);
-  if (opts.redis) {
-    server.addHook('onReady', () => store.open());
-    server.addHook('onClose', () => store.close());
-  }
-
-  // Readiness: not while draining (a close began), nor while the shared store cannot be reached.
-  let draining = false;
-  const notReady = async () =>
-    draining
-      ? 'draining'
-      : store.check().then(
-          () => undefined,
-          () => 'store unreachable' as const,
-        );
-
-  // Faults and the journal hook in around the routes; every time-based rule reads the server's clock.
-  const { now } = installControlPlane(server, registry, opts, store.control, notReady).serverClock;
-
-  // Every body is read as raw bytes, whatever its content type: the route decides what is valid.
-  // `application/json` gets the same parser by name too: Fastify caches a parser found by name, while
-  // the catch-all alone made it parse the content-type header again on every request.
-  server.removeAllContentTypeParsers();
-  const rawBody = (_request: unknown, body: Buffer, done: (err: null, body: Buffer) => void) =>
-    done(null, body);
-  server.addContentTypeParser('application/json', { parseAs: 'buffer' }, rawBody);
-  server.addContentTypeParser('*', { parseAs: 'buffer' }, rawBody);
-
-  // Every method Node parses reaches the route (PROPFIND, LOCK, ... too), so that one rule decides a
-  // method other than POST (`fidelity.methodCheck`). CONNECT never reaches a request handler.
-  for (const method of http.METHODS) {
-    if (method !== 'CONNECT' && !server.supportedMethods.includes(method)) server.addHttpMethod(method);
-  }
-
-  // Unknown paths answer 60009 before their body is read (those under the admin API, its own 404).
-  server.addHook('onRequest', (request, reply, done) => {
-    if (request.is404 && !(opts.admin && isAdminUrl(request.url))) {
-      request.timock = newRequestState(request.query, now());
-      void sendFailure(request, reply, unknownPath(request.url));
-      return;
-    }
-    done();
-  });
-  server.setNotFoundHandler((request, reply) => sendFailure(request, reply, unknownPath(request.url)));
-
-  server.setErrorHandler((error: FastifyError, request, reply) => {
-    // Body errors (too large, bad length, ...) reach here only after the query checks passed.
-    if (typeof error.code === 'string' && error.code.startsWith('FST_ERR_CTP_')) {
-      const reason =
-        error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-          ? `body is larger than ${opts.bodyLimit} bytes`
-          : `body cannot be read (${error.code})`;
-      return sendFailure(request, reply, { code: 130001, reason });
-    }
-    request.log.error({ err: error }, 'unexpected error');
-    return sendFailure(request, reply, {
-      code: 70500,
-      reason: 'unexpected error in the fake (see the server log)',
-    });
-  });
-
-  registerGetAppInfo(server, { registry, now, fidelity: opts.fidelity });
-  if (opts.docs) registerDocs(server, { apps: opts.apps, now, admin: opts.admin });
-
-  // Graceful close (drain). Once closing, Node keeps an answered keep-alive connection open until it
-  // idles out and no longer enforces request deadlines: so connections close as soon as their answer is
-  // sent, and whatever is still open `drainTimeout` ms after the close began is dropped.
-  let drain: NodeJS.Timeout | undefined;
-  server.addHook('preClose', (done) => {
-    draining = true;
-    server.server.keepAliveTimeout = 1;
-    drain = setTimeout(() => server.server.closeAllConnections(), opts.drainTimeout);
-    drain.unref();
-    done();
-  });
-  server.addHook('onClose', (_instance, done) => {
-    clearTimeout(drain);
-    done();
-  });
-
-  if (logging.logger !== false) {
-    // One line per request, written asynchronously; what is still buffered is written out on close.
-    const writeLine = requestLineWriter(server.log, logging.plain);
-    server.addHook('onResponse', (request, reply, done) => {
-      writeLine(request, request.timock, reply.elapsedTime);
-      done();
-    });
-    server.addHook('onClose', (_instance, done) => {
-      logging.flush();
-      done();
-    });
-  }
-  return server;
-}
-
-/** The refusal of a path the fake does not serve (60009), naming the path (never the query). */
-function unknownPath(url: string): Refusal {
-  const q = url.indexOf('?');
-  const path = q < 0 ? url : url.slice(0, q);
-  return { code: 60009, reason: `no API at ${quoted(path)} (this fake serves /${GETAPPINFO_PATH})` };
-}
-
-/** True for `/__admin` and every URL under it. */
-function isAdminUrl(url: string): boolean {
-  const next = url.charCodeAt(ADMIN_PREFIX.length);
-  return url.startsWith(ADMIN_PREFIX) && (Number.isNaN(next) || next === 0x2f || next === 0x3f);
 }
 
 /**

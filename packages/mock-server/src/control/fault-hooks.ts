@@ -8,24 +8,12 @@ import type {
   RouteHandlerMethod,
 } from 'fastify';
 import { fieldMask } from '../api/answers.js';
-import {
-  newRequestState,
-  parseRequestField,
-  sendInjectedFailure,
-  sendStoreFailure,
-} from '../api/getappinfo.js';
+import { parseRequestField } from '../api/field-sets.js';
+import { sendInjectedFailure, sendStoreFailure } from '../api/refusals.js';
+import { newRequestState } from '../request-state.js';
 import { type AdminAccess, mayExplain, mayOverride } from './access.js';
 import { type FaultAction, faultReason, parseFaultHeader } from './faults.js';
 import type { ControlPlane, MockControls } from './plane.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The id of the fault that fired for this request (`header` for the header), or `null`. */
-    timockFault: string | null;
-    /** `performance.now()` when the request reached its API route (0 before), for the journal's latency. */
-    timockStart: number;
-  }
-}
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
 

@@ -2,6 +2,7 @@ import swagger, { type StaticDocumentSpec } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { ADMIN_PREFIX, buildOpenApiDocument, GETAPPINFO_PATH, type OpenApiDocument } from '@timock/schema';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { signUserSig } from '../api/usersig.js';
 import { DEMO_APP, type ResolvedAppConfig } from '../options.js';
 
@@ -11,7 +12,7 @@ export const OPENAPI_ROUTE = '/openapi.json';
 /** Where the fake serves its interactive API reference. */
 export const DOCS_ROUTE = '/docs';
 
-/** What {@link registerDocs} needs from the server. */
+/** What {@link docs} needs from the server. */
 export interface DocsContext {
   apps: readonly ResolvedAppConfig[];
   now: () => number;
@@ -95,7 +96,9 @@ export function servedOpenApiDocument(context: DocsContext): OpenApiDocument {
  * {@link DOCS_ROUTE} (`@fastify/swagger` in static mode, `@fastify/swagger-ui`). The document is built
  * again for each fetch so that the demo UserSig it carries is always fresh.
  */
-export function registerDocs(server: FastifyInstance, context: DocsContext): void {
+export const docs = fp(registerDocs, { name: 'timock-docs' });
+
+function registerDocs(server: FastifyInstance, context: DocsContext, done: (err?: Error) => void): void {
   // zod-to-openapi and @fastify/swagger type the same OpenAPI 3.1 document with different libraries.
   const document = buildOpenApiDocument() as unknown as StaticDocumentSpec['document'];
   void server.register(swagger, { mode: 'static', specification: { document } });
@@ -108,4 +111,5 @@ export function registerDocs(server: FastifyInstance, context: DocsContext): voi
   server.get(OPENAPI_ROUTE, (_request, reply) => {
     void reply.type('application/json').send(servedOpenApiDocument(context));
   });
+  done();
 }

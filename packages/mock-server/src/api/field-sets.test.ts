@@ -1,7 +1,7 @@
 import { FIDELITY_PROFILES, FIELD_NAMES, type Fidelity } from '@timock/schema';
 import { describe, expect, it } from 'vitest';
 import { ALL_FIELDS, fieldMask } from './answers.js';
-import { createFieldSetReader, parseRequestField } from './getappinfo.js';
+import { createFieldSetReader, parseRequestField } from './field-sets.js';
 
 const EVIDENCE: Fidelity = FIDELITY_PROFILES.evidence;
 const STRICT = FIDELITY_PROFILES.strict;
