@@ -7,7 +7,7 @@ export interface StoreLogger {
   warn(message: string): void;
 }
 
-/** The options of a {@link RedisConnection} (and of a `RedisStore`). */
+/** The options of a `RedisStore` (and of the connection it makes from them). */
 export interface RedisStoreOptions {
   /** `redis://[[user]:password@]host[:port][/db]` or `rediss://...` for TLS. */
   url: string;

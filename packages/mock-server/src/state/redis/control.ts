@@ -8,15 +8,15 @@ import PUT_LUA from './control-put.lua';
 /** A listener of {@link SharedControl.listen}. */
 type ControlListener = (part: string, value: unknown) => void | Promise<void>;
 
-/** The control-part half of {@link SharedControl} (the journal half is `RedisJournal`). */
-export type ControlParts = Pick<SharedControl, 'put' | 'drop' | 'snapshot' | 'listen' | 'claim' | 'fired'>;
-
 /**
  * The control plane's parts in Redis (`<prefix>:control`, a hash of JSON) and the fault rules' firing
  * counters (`<prefix>:fired`, `<prefix>:draws`). Every change is published on `<prefix>:changes` by the
- * script that makes it, so every replica hears the changes in the order they were made.
+ * script that makes it, so every replica hears the changes in the order they were made. The control
+ * half of {@link SharedControl}; the journal half is `RedisJournal`.
  */
-export class RedisControl implements ControlParts {
+export class RedisControl
+  implements Pick<SharedControl, 'put' | 'drop' | 'snapshot' | 'listen' | 'claim' | 'fired'>
+{
   readonly #connection: RedisConnection;
   readonly #channel: string;
   readonly #listeners: ControlListener[] = [];

@@ -6,14 +6,11 @@ import CLEAR_LUA from './journal-clear.lua';
 /** Most journal entries sent in one script call. */
 const JOURNAL_BATCH = 1000;
 
-/** The journal half of {@link SharedControl} (the control-part half is `RedisControl`). */
-export type JournalParts = Pick<SharedControl, 'journalAppend' | 'journalRead' | 'journalClear'>;
-
 /**
  * The journal shared by every replica: one bounded list in Redis (`<prefix>:journal`, newest first,
- * each item "seq|json") numbered by `<prefix>:journal:seq`.
+ * each item "seq|json") numbered by `<prefix>:journal:seq`. The journal half of {@link SharedControl}.
  */
-export class RedisJournal implements JournalParts {
+export class RedisJournal implements Pick<SharedControl, 'journalAppend' | 'journalRead' | 'journalClear'> {
   readonly #connection: RedisConnection;
   readonly #append: RedisScript<number>;
   readonly #clear: RedisScript<number>;

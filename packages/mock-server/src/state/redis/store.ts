@@ -33,7 +33,7 @@ export class RedisStore implements StateStore, SharedControl {
     return this;
   }
 
-  /** The limiter of one app (see {@link RedisRateLimits.limiter}). */
+  /** The limiter of one app; the calls of one turn of the event loop go to Redis in one script call. */
   limiter(sdkappid: number, limit: number): RateLimiter {
     return this.#rateLimits.limiter(sdkappid, limit);
   }
@@ -53,22 +53,27 @@ export class RedisStore implements StateStore, SharedControl {
     await this.#connection.run((redis) => redis.ping());
   }
 
+  /** See {@link SharedControl.put}. */
   put(part: string, value: unknown): Promise<void> {
     return this.#control.put(part, value);
   }
 
+  /** See {@link SharedControl.drop}. */
   drop(prefix: string, options?: { counters?: boolean }): Promise<void> {
     return this.#control.drop(prefix, options);
   }
 
+  /** See {@link SharedControl.snapshot}. */
   snapshot(): Promise<Map<string, unknown>> {
     return this.#control.snapshot();
   }
 
+  /** See {@link SharedControl.listen}. */
   listen(listener: (part: string, value: unknown) => void | Promise<void>): void {
     this.#control.listen(listener);
   }
 
+  /** See {@link SharedControl.claim}. */
   claim(
     id: string,
     part: string,
@@ -77,18 +82,22 @@ export class RedisStore implements StateStore, SharedControl {
     return this.#control.claim(id, part, rule);
   }
 
+  /** See {@link SharedControl.fired}. */
   fired(): Promise<Map<string, number>> {
     return this.#control.fired();
   }
 
+  /** Queues the entry; the queue goes to Redis in one script call per turn of the event loop. */
   journalAppend(entry: SharedJournalEntry, capacity: number): void {
     this.#journal.journalAppend(entry, capacity);
   }
 
+  /** See {@link SharedControl.journalRead}. */
   journalRead(): Promise<(SharedJournalEntry & { seq: number })[]> {
     return this.#journal.journalRead();
   }
 
+  /** See {@link SharedControl.journalClear}. */
   journalClear(): Promise<number> {
     return this.#journal.journalClear();
   }
