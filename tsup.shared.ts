@@ -5,7 +5,8 @@ import type { Options } from 'tsup';
  * Node 20, plus, with `cli`, `src/cli.ts` as an executable ESM entry.
  */
 export function packageBuild({ cli = false }: { cli?: boolean } = {}): Options[] {
-  const common: Options = { sourcemap: true, target: 'node20' };
+  // `.lua` files (the Redis scripts) are bundled as their text.
+  const common: Options = { sourcemap: true, target: 'node20', loader: { '.lua': 'text' } };
   const library: Options = {
     ...common,
     entry: ['src/index.ts'],

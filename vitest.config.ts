@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -11,8 +12,16 @@ const alias = {
   '@timock/contract-tests': pkg('contract-tests'),
 };
 
+/** Imports a `.lua` file (a Redis script) as its text, as tsup's `text` loader does in the build. */
+const luaText = {
+  name: 'lua-text',
+  load: (id: string) =>
+    id.endsWith('.lua') ? `export default ${JSON.stringify(readFileSync(id, 'utf8'))};` : null,
+};
+
 const project = (name: string, extra: Record<string, unknown> = {}) => ({
   resolve: { alias },
+  plugins: [luaText],
   test: {
     name,
     root: `packages/${name}`,
@@ -41,7 +50,11 @@ export default defineConfig({
       // The benchmark's pure helpers only (the benchmark itself runs with `pnpm bench`, never in tests).
       { test: { name: 'bench', root: 'bench', include: ['lib/*.test.mjs'] } },
       // The generated README sections (options tables, error codes) against the code, from its sources.
-      { resolve: { alias }, test: { name: 'docs', root: 'scripts/docs', include: ['*.test.ts'] } },
+      {
+        resolve: { alias },
+        plugins: [luaText],
+        test: { name: 'docs', root: 'scripts/docs', include: ['*.test.ts'] },
+      },
       {
         test: { name: 'packaging', root: 'scripts', include: ['*.test.ts'], testTimeout: 180_000 },
       },

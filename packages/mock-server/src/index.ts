@@ -65,7 +65,8 @@ export {
 export type { CheckTally, ContractSummary, ProblemExample } from './proxy/tally.js';
 export type { RequestState } from './request-state.js';
 export { buildServer, type StartedServer, type StartServerOptions, startServer } from './server.js';
-export { RedisStore, type RedisStoreOptions, redactRedisUrl, type StoreLogger } from './state/redis/store.js';
+export { type RedisStoreOptions, redactRedisUrl, type StoreLogger } from './state/redis/connection.js';
+export { RedisStore } from './state/redis/store.js';
 export { SlidingWindowLimiter } from './state/sliding-window.js';
 export {
   isStoreUnavailable,

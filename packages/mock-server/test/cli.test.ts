@@ -17,7 +17,9 @@ import { parseRawAnswer } from './support.js';
 /**
  * The CLI runs from its TypeScript source through tsx (installed at the repository root), so these
  * tests never exercise a stale build; `@timock/schema` resolves to its build, which `pnpm test` makes first.
+ * The Redis scripts (`.lua`) load as text through `test/lua-hooks.mjs`, as tsup bundles them.
  */
+const FROM_SOURCE = ['--import', 'tsx', '--import', './test/lua-hooks.mjs'];
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const children: ChildProcess[] = [];
 
@@ -36,7 +38,7 @@ const BASE_ENV = Object.fromEntries(
 );
 
 function cli(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const child = spawn(process.execPath, [...FROM_SOURCE, 'src/cli.ts', ...args], {
     cwd: PACKAGE_DIR,
     env: { ...BASE_ENV, ...env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

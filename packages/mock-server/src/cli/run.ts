@@ -16,7 +16,7 @@ import { DEMO_APP, type ServerOptions, ServerOptionsSchema } from '../options.js
 import { readableLines, stdoutLines } from '../plugins/logging.js';
 import type { StartedProxy } from '../proxy/proxy.js';
 import { type StartedServer, startServer } from '../server.js';
-import { redactRedisUrl } from '../state/redis/store.js';
+import { redactRedisUrl } from '../state/redis/connection.js';
 import { colorEnabled, type Paint, painter } from '../terminal.js';
 import {
   adminLoopbackOnly,

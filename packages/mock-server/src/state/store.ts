@@ -35,8 +35,6 @@ export interface SharedControl {
    * for the first reload.
    */
   listen(listener: (part: string, value: unknown) => void | Promise<void>): void;
-  /** The next number of a counter shared by every replica (1, 2, ...): ids unique across replicas. */
-  nextId(counter: string): Promise<number>;
   /**
    * Claims one firing of fault rule `id` (stored as part `part`) for every replica together: `times`
    * caps the firings, `probability` draws from one sequence seeded with `seed` and shared by all.
@@ -65,8 +63,6 @@ export interface SharedControl {
  * here: it is deterministic from the seed, so every replica computes the same.
  */
 export interface StateStore {
-  /** `memory` (one process, the default) or `redis` (shared by every replica using the same Redis and key prefix). */
-  readonly kind: 'memory' | 'redis';
   /** The limiter of one app: `limit` accepted calls per sliding 1,000 ms window. */
   limiter(sdkappid: number, limit: number): RateLimiter;
   /** The control plane's shared state; `undefined` in memory (each server keeps its own). */
@@ -93,7 +89,6 @@ export function isStoreUnavailable(error: unknown): error is StoreUnavailableErr
 
 /** The default store: everything in this process, synchronous, no dependency. */
 export class MemoryStore implements StateStore {
-  readonly kind = 'memory';
   readonly control = undefined;
 
   /** A {@link SlidingWindowLimiter} of its own. */
