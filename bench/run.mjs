@@ -4,7 +4,7 @@
 // the Redis path's cost and start-up time. See bench/README.md.
 //
 // The orchestrator (this process) stays mostly idle: every server runs in its own child process and
-// the load generator (autocannon) in another.
+// the load generator (wrk, or autocannon when wrk is not installed) in another.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,6 +20,7 @@ import { generatorHeadroom, judgeTargets, pairedRatio, rowsTable, targetsTable }
 import { createRows } from './lib/rows.mjs';
 import { createServers } from './lib/servers.mjs';
 import { fmtMB, fmtMs, fmtNum, fmtRatio, table } from './lib/stats.mjs';
+import { pickGenerator } from './lib/wrk.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -40,6 +41,9 @@ const notes = [];
 const skipped = {};
 
 try {
+  const { generator, note: generatorNote } = pickGenerator(config.generator, findBinary('wrk'));
+  if (generatorNote) notes.push(generatorNote);
+  const load = { ...config.load, generator };
   const requests = benchRequests(Math.floor(Date.now() / 1000));
   const servers = createServers({ procs, root, tmp, redisServer: findBinary('redis-server') });
   const fakeOptions = JSON.stringify({ apps: LOAD_APPS });
@@ -76,12 +80,13 @@ try {
     console.log(text);
   };
   print(
-    `timock bench: ${rows.length} rows x ${config.rounds} rounds, ${config.load.connections} connections, ` +
+    `timock bench: ${rows.length} rows x ${config.rounds} rounds, ${generator.name}, ${config.load.connections} connections, ` +
       `${config.load.warmupSec} s warm-up + ${config.load.durationSec} s per load; node ${process.version}, ${cpus().length} CPUs; ` +
       `full answer ${bodies.full.length} bytes, two-field ${bodies.two.length} bytes`,
   );
 
-  const runs = await runRounds({ procs, sampler, load: config.load }, rows, config.rounds, {
+  if (generatorNote) print(`note: ${generatorNote}`);
+  const runs = await runRounds({ procs, sampler, load }, rows, config.rounds, {
     step: progress.step,
     result: (round, row, r) =>
       print(
@@ -168,7 +173,8 @@ try {
   lines.push(targetsTable(targets), '');
   lines.push(
     `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${config.rounds} rounds x ` +
-      `(${config.load.warmupSec} s + ${config.load.durationSec} s), ${config.load.connections} connections; ` +
+      `(${config.load.warmupSec} s + ${config.load.durationSec} s), ${config.load.connections} connections, ` +
+      `load generator ${generator.name}; ` +
       `wall time ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   for (const n of notes) lines.push(`note: ${n}`);
@@ -181,6 +187,7 @@ try {
       node: process.version,
       nproc: cpus().length,
       cpu: cpus()[0]?.model,
+      generator: generator.name,
       config,
     },
     runs,

@@ -6,7 +6,8 @@ import { answerSizeProblem, cpuBoundness } from './stats.mjs';
  * @typedef {object} MeasureContext
  * @property {ReturnType<import('./procs.mjs').createProcessGroup>} procs
  * @property {ReturnType<import('./http.mjs').createSampler>} sampler
- * @property {{ connections: number, durationSec: number, warmupSec: number }} load
+ * @property {{ connections: number, durationSec: number, warmupSec: number,
+ *   generator?: { name: 'wrk', path: string } | { name: 'autocannon' } }} load  see `runLoad`
  */
 
 /**

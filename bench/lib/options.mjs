@@ -12,6 +12,7 @@ export const HELP = `pnpm bench [-- options]
   --connections N      concurrent connections (default 50)
   --rows a,b,...       rows to run (default: ${DEFAULT_ROWS.join(',')})
                        also: baseline-b-buffer, timock-warn, timock-invalid
+  --generator G        load generator: wrk (default when wrk is on the PATH) or autocannon
   --no-extras          skip the client overhead, Redis cost and start-up measurements
   --out FILE           JSON results (default bench/results/latest.json)
   -h, --help`;
@@ -28,6 +29,9 @@ function positive(text, fallback) {
   return n;
 }
 
+/** The load generators the benchmark can drive. */
+export const GENERATORS = ['wrk', 'autocannon'];
+
 /**
  * The run's configuration from its arguments (`pnpm bench -- --quick` passes a lone `--`: dropped).
  * @param {string[]} args
@@ -43,12 +47,15 @@ export function parseBenchArgs(args, defaultOut) {
       warmup: { type: 'string' },
       connections: { type: 'string' },
       rows: { type: 'string' },
+      generator: { type: 'string' },
       'no-extras': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const quick = values.quick;
+  if (values.generator !== undefined && !GENERATORS.includes(values.generator))
+    throw new Error(`--generator must be one of ${GENERATORS.join(', ')}, got ${values.generator}`);
   return {
     help: values.help,
     quick,
@@ -58,6 +65,8 @@ export function parseBenchArgs(args, defaultOut) {
       warmupSec: positive(values.warmup, quick ? 0.5 : 1),
       connections: Math.round(positive(values.connections, 50)),
     },
+    /** @type {'wrk' | 'autocannon' | undefined} undefined: wrk when installed, else autocannon */
+    generator: values.generator,
     rows: values.rows ? values.rows.split(',').map((s) => s.trim()) : DEFAULT_ROWS,
     extras: !values['no-extras'],
     startupSamples: quick ? 2 : 5,

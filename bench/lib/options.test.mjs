@@ -14,6 +14,12 @@ describe('parseBenchArgs', () => {
     expect(c.load.durationSec).toBe(2);
     expect(c.rows).toEqual(['baseline-c', 'timock']);
   });
+  it('takes the load generator from --generator, none by default, and refuses another', () => {
+    expect(parseBenchArgs([], 'o').generator).toBeUndefined();
+    expect(parseBenchArgs(['--generator', 'autocannon'], 'o').generator).toBe('autocannon');
+    expect(parseBenchArgs(['--generator', 'wrk'], 'o').generator).toBe('wrk');
+    expect(() => parseBenchArgs(['--generator', 'ab'], 'o')).toThrow(/wrk, autocannon/);
+  });
   it('refuses a number that is not positive', () => {
     expect(() => parseBenchArgs(['--duration', '0'], 'o')).toThrow(/positive/);
     expect(() => parseBenchArgs(['--rounds', 'x'], 'o')).toThrow(/positive/);

@@ -145,6 +145,13 @@ export function createProcessGroup() {
   return {
     startProcess,
     forkWorker,
+    /**
+     * Spawns a tool (the wrk load generator) that the group stops with the rest.
+     * @param {string} command
+     * @param {string[]} args
+     * @param {import('node:child_process').SpawnOptions} [options]
+     */
+    spawnTool: (command, args, options = {}) => track(spawn(command, args, options)),
     /** Stops every child still running (each by its own handle). */
     stopAll: () => Promise.all([...children].map((c) => stopChild(c, 1500))),
     /** Ctrl-C / termination / exit handlers that stop every child of this group first. */

@@ -213,8 +213,8 @@ export function cpuBoundness({ serverCpu, generatorCpu }) {
 }
 
 /**
- * A problem when the average answer (headers + body, as autocannon counts bytes) is not the expected
- * body plus a header block of 50-400 bytes: an error envelope or a 429 would drag it far off.
+ * A problem when the average answer (headers + body, as the load generator counts bytes) is not the
+ * expected body plus a header block of 50-400 bytes: an error envelope or a 429 would drag it far off.
  * @param {number} bytesPerResponse
  * @param {number} bodyBytes
  * @returns {string | undefined}
