@@ -24,7 +24,14 @@ import { pickGenerator } from './lib/wrk.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-const config = parseBenchArgs(process.argv.slice(2), join(here, 'results', 'latest.json'));
+let config;
+try {
+  config = parseBenchArgs(process.argv.slice(2), join(here, 'results', 'latest.json'));
+} catch (error) {
+  // A bad flag or value: one line and exit 2, as the other bench scripts.
+  console.error(`bench: ${String(error.message).split('\n')[0]} (see --help)`);
+  process.exit(2);
+}
 if (config.help) {
   console.log(HELP);
   process.exit(0);
@@ -62,8 +69,6 @@ try {
   writeFileSync(files.hello, bodies.hello);
 
   const allRows = createRows({ servers, requests, bodies, files, fakeOptions });
-  for (const id of config.rows)
-    if (!allRows[id]) throw new Error(`unknown row ${id}; known: ${Object.keys(allRows).join(', ')}`);
   let rows = config.rows.map((id) => allRows[id]);
   if (!servers.hasRedis) {
     for (const r of rows.filter((r) => r.redis)) skipped[r.id] = 'skipped: no redis-server';

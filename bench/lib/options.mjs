@@ -1,6 +1,6 @@
 // The benchmark's command line, parsed into one configuration (pure: unit-tested).
 import { parseArgs } from 'node:util';
-import { DEFAULT_ROWS } from './rows.mjs';
+import { DEFAULT_ROWS, ROW_IDS } from './rows.mjs';
 
 /** `node bench/run.mjs --help`. */
 export const HELP = `pnpm bench [-- options]
@@ -27,6 +27,17 @@ function positive(text, fallback) {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`not a positive number: ${text}`);
   return n;
+}
+
+/**
+ * The rows a `--rows` value names, each one known.
+ * @param {string} text
+ */
+function knownRows(text) {
+  const rows = text.split(',').map((s) => s.trim());
+  const unknown = rows.filter((id) => !ROW_IDS.includes(id));
+  if (unknown.length > 0) throw new Error(`unknown row ${unknown.join(', ')}; known: ${ROW_IDS.join(', ')}`);
+  return rows;
 }
 
 /** The load generators the benchmark can drive. */
@@ -67,7 +78,7 @@ export function parseBenchArgs(args, defaultOut) {
     },
     /** @type {'wrk' | 'autocannon' | undefined} undefined: wrk when installed, else autocannon */
     generator: values.generator,
-    rows: values.rows ? values.rows.split(',').map((s) => s.trim()) : DEFAULT_ROWS,
+    rows: values.rows ? knownRows(values.rows) : DEFAULT_ROWS,
     extras: !values['no-extras'],
     startupSamples: quick ? 2 : 5,
     blocks: quick

@@ -20,6 +20,12 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--generator', 'wrk'], 'o').generator).toBe('wrk');
     expect(() => parseBenchArgs(['--generator', 'ab'], 'o')).toThrow(/wrk, autocannon/);
   });
+  it('refuses a row it does not know, naming it, before anything starts', () => {
+    expect(() => parseBenchArgs(['--rows', 'timock,nope'], 'o')).toThrow(
+      /unknown row nope; known: calibration/,
+    );
+    expect(parseBenchArgs(['--rows', 'timock-warn'], 'o').rows).toEqual(['timock-warn']);
+  });
   it('refuses a number that is not positive', () => {
     expect(() => parseBenchArgs(['--duration', '0'], 'o')).toThrow(/positive/);
     expect(() => parseBenchArgs(['--rounds', 'x'], 'o')).toThrow(/positive/);

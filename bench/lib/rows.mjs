@@ -26,6 +26,9 @@ export const DEFAULT_ROWS = [
   'proxy',
 ];
 
+/** Every row `--rows` may name: the default ones and those run only on request. */
+export const ROW_IDS = [...DEFAULT_ROWS, 'baseline-b-buffer', 'timock-warn', 'timock-invalid'];
+
 /**
  * A check that an answer is HTTP 200 with `ErrorCode` `code` and exactly `bytes` of body.
  * @param {number} code
