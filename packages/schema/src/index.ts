@@ -145,6 +145,7 @@ export {
   QuerySchema,
   type RequestBody,
   RequestBodySchema,
+  SDKAPPID_PATTERN,
 } from './request.js';
 export {
   COUNTER_PATTERN,

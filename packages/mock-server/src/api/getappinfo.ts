@@ -5,6 +5,7 @@ import {
   type Fidelity,
   GETAPPINFO_PATH,
   MAX_RANDOM,
+  SDKAPPID_PATTERN,
 } from '@timock/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { LruCache } from '../state/lru.js';
@@ -58,7 +59,6 @@ export interface Refusal {
 
 /** `content-type` of every answer. */
 const JSON_TYPE = 'application/json';
-const SDKAPPID = /^[1-9]\d{0,15}$/;
 const RANDOM = /^\d{1,10}$/;
 
 const single = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -133,7 +133,7 @@ export function findApp(
   if (rawAppId === undefined || rawAppId === '')
     return { code: 60012, reason: 'sdkappid missing from the query' };
   const sdkappid = single(rawAppId);
-  if (sdkappid === undefined || !SDKAPPID.test(sdkappid)) {
+  if (sdkappid === undefined || !SDKAPPID_PATTERN.test(sdkappid)) {
     return { code: 70020, reason: `sdkappid ${shown(rawAppId)} is not an SDKAppID (a positive integer)` };
   }
   const app = registry.get(Number(sdkappid));

@@ -1,4 +1,10 @@
-import { ADMIN_PREFIX, type AdminError, JournalQuerySchema, type Ready } from '@timock/schema';
+import {
+  ADMIN_PREFIX,
+  type AdminError,
+  JournalQuerySchema,
+  type Ready,
+  SDKAPPID_PATTERN,
+} from '@timock/schema';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import pkg from '../../package.json' with { type: 'json' };
 import { jsonErrorReason } from '../plugins/logging.js';
@@ -38,7 +44,7 @@ function jsonBody(body: unknown): unknown {
 
 function sdkappidParam(params: unknown): number {
   const text = (params as { sdkappid: string }).sdkappid;
-  if (!/^[1-9]\d{0,15}$/.test(text)) throw new ControlError('TIMOCK_UNKNOWN_APP', `no app ${text}`);
+  if (!SDKAPPID_PATTERN.test(text)) throw new ControlError('TIMOCK_UNKNOWN_APP', `no app ${text}`);
   return Number(text);
 }
 
