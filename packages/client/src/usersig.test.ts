@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { APP, decodeUserSig, REFERENCE_KEY, verifyUserSig } from '../test/helpers.js';
+import { InvalidOptionsError } from './errors.js';
 import { createUserSigSource, signUserSig } from './usersig.js';
 
 const T0 = 1_600_000_000_000;
@@ -96,5 +97,12 @@ describe('createUserSigSource', () => {
       now: () => 0,
     });
     expect(get()).toBe('fixed');
+  });
+
+  it('refuses neither a key nor a UserSig with the options error (was a TypeError)', () => {
+    const neither = () =>
+      createUserSigSource({ sdkappid: 1, identifier: 'a', lifetimeSeconds: 1, now: () => 0 });
+    expect(neither).toThrow(InvalidOptionsError);
+    expect(neither).toThrow(/secretKey: give exactly one of secretKey and userSig/);
   });
 });

@@ -1,4 +1,5 @@
 import { Api } from 'tls-sig-api-v2';
+import { InvalidOptionsError } from './errors.js';
 
 /** What {@link signUserSig} needs. */
 export interface SignUserSigParams {
@@ -58,7 +59,11 @@ export interface UserSigSourceOptions {
 export function createUserSigSource(options: UserSigSourceOptions): UserSigSource {
   const { secretKey, userSig } = options;
   if (secretKey === undefined) {
-    if (userSig === undefined) throw new TypeError('either secretKey or userSig is required');
+    if (userSig === undefined) {
+      throw new InvalidOptionsError(['secretKey: give exactly one of secretKey and userSig'], {
+        subject: 'client options',
+      });
+    }
     return () => userSig;
   }
   const lifetimeMs = options.lifetimeSeconds * 1000;

@@ -30,7 +30,6 @@ export {
   verifyUserSig,
 } from './api/usersig.js';
 export { ServerClock } from './control/clock.js';
-export { ControlError, type ControlErrorCode, isControlError } from './control/errors.js';
 export { MAX_JOURNAL_SIZE } from './control/journal.js';
 export type {
   ClockControls,
@@ -41,11 +40,20 @@ export type {
   MockControls,
 } from './control/plane.js';
 export {
+  ControlError,
+  type ControlErrorCode,
+  InvalidOptionsError,
+  isControlError,
+  isInvalidOptionsError,
+  isStoreUnavailable,
+  isTimockError,
+  StoreUnavailableError,
+} from './errors.js';
+export {
   type AppConfig,
   AppConfigSchema,
   DEMO_APP,
   type HttpsOptions,
-  InvalidOptionsError,
   type LoggerOption,
   type RedisOptions,
   RedisOptionsSchema,
@@ -68,13 +76,11 @@ export { buildServer, type StartedServer, type StartServerOptions, startServer }
 export { RedisStore, type RedisStoreOptions, redactRedisUrl, type StoreLogger } from './state/redis/store.js';
 export { SlidingWindowLimiter } from './state/sliding-window.js';
 export {
-  isStoreUnavailable,
   MemoryStore,
   type RateLimiter,
   type SharedControl,
   type SharedJournalEntry,
   type StateStore,
-  StoreUnavailableError,
 } from './state/store.js';
 export {
   type ColorEnv,

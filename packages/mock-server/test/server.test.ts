@@ -11,7 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUserSig } from '../src/api/usersig.js';
-import { DEMO_APP, InvalidOptionsError, type ServerOptions } from '../src/options.js';
+import { InvalidOptionsError } from '../src/errors.js';
+import { DEMO_APP, type ServerOptions } from '../src/options.js';
 import { buildServer, type StartedServer, startServer } from '../src/server.js';
 import {
   httpTransport,

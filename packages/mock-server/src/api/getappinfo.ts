@@ -8,8 +8,8 @@ import {
   SDKAPPID_PATTERN,
 } from '@timock/schema';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { isStoreUnavailable } from '../errors.js';
 import { LruCache } from '../state/lru.js';
-import { isStoreUnavailable } from '../state/store.js';
 import { ALL_FIELDS, type FieldMask, failureBody, fieldMask, withRequestId } from './answers.js';
 import { type AppRegistry, AppState } from './apps.js';
 import type { OwnErrorCode } from './own-codes.js';

@@ -7,10 +7,10 @@ import {
 } from '@timock/schema';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import pkg from '../../package.json' with { type: 'json' };
+import { ControlError, type ControlErrorCode, isStoreUnavailable } from '../errors.js';
 import { jsonErrorReason } from '../plugins/logging.js';
-import { isStoreUnavailable } from '../state/store.js';
 import { type AdminAccess, bearerMatches, isLoopback } from './access.js';
-import { ControlError, type ControlErrorCode, parseInput } from './errors.js';
+import { parseInput } from './input.js';
 import type { ControlPlane } from './plane.js';
 
 /** Largest admin request body, in bytes (a days document for every field of 30 days fits easily). */

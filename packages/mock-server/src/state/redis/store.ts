@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
-import {
-  type RateLimiter,
-  type SharedControl,
-  type SharedJournalEntry,
-  type StateStore,
-  StoreUnavailableError,
-} from '../store.js';
+import { StoreUnavailableError } from '../../errors.js';
+import type { RateLimiter, SharedControl, SharedJournalEntry, StateStore } from '../store.js';
 
 /** The logger a {@link RedisStore} reports outages to (a Fastify/pino logger fits). */
 export interface StoreLogger {
