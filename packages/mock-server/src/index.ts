@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export { type SignUserSigParams, signUserSig } from '@timock/client';
 export {
   AppDataset,
   type DatasetApp,
@@ -18,8 +19,6 @@ export {
   type DecodedUserSig,
   decodeUserSig,
   inspectUserSig,
-  type SignUserSigOptions,
-  signUserSig,
   type UserSigExpectation,
   type UserSigFailureCode,
   type UserSigInspection,
