@@ -104,8 +104,8 @@ const paths = apps.map((app) => {
     sdkappid: app.sdkappid,
     secretKey: app.secretKey,
     identifier: 'administrator',
-    nowSeconds,
-    expireSeconds: 86_400,
+    nowMs: nowSeconds * 1000,
+    lifetimeSeconds: 86_400,
   });
   return `/${GETAPPINFO_PATH}?sdkappid=${app.sdkappid}&identifier=administrator&usersig=${encodeURIComponent(usersig)}&random=1&contenttype=json`;
 });

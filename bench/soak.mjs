@@ -43,7 +43,7 @@ const LIMITED = {
 const OPTIONS = { apps: [{ ...DEMO_APP, rateLimitPerSecond: 1_000_000 }, LIMITED] };
 const PATH = `/${GETAPPINFO_PATH}`;
 const sig = (app, identifier, key = app.secretKey) =>
-  signUserSig({ sdkappid: app.sdkappid, secretKey: key, identifier, expireSeconds: 86_400 });
+  signUserSig({ sdkappid: app.sdkappid, secretKey: key, identifier, lifetimeSeconds: 86_400 });
 const query = (app, identifier, usersig, extra = '') =>
   `sdkappid=${app.sdkappid}&identifier=${identifier}&usersig=${encodeURIComponent(usersig)}&random=7&contenttype=json${extra}`;
 const good = sig(DEMO_APP, 'administrator');

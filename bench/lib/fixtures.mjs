@@ -39,8 +39,8 @@ export function benchRequests(nowSeconds) {
       sdkappid: DEMO_APP.sdkappid,
       secretKey,
       identifier: DEMO_APP.admins[0],
-      expireSeconds: 30 * 86400,
-      nowSeconds,
+      lifetimeSeconds: 30 * 86400,
+      nowMs: nowSeconds * 1000,
     });
   const usersig = sign(DEMO_APP.secretKey);
   return {

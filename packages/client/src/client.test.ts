@@ -17,7 +17,9 @@ import {
 import {
   type ClientOptions,
   createClient,
+  InvalidOptionsError,
   isAuthError,
+  isInvalidOptionsError,
   isRateLimited,
   isTimApiError,
   signUserSig,
@@ -105,7 +107,13 @@ describe('requests', () => {
 
   it('refuses unknown field names before sending anything', async () => {
     const { client, requests } = setup([{ body: FULL }]);
-    await expect(client.getAppInfo({ fields: ['Nope' as 'AppName'] })).rejects.toThrow(TypeError);
+    // Was a TypeError: now the options error that createClient and the fake throw, one issue per name.
+    const refused = client.getAppInfo({ fields: ['Nope' as 'AppName', 'AppName', 'Nah' as 'AppName'] });
+    await expect(refused).rejects.toThrow(InvalidOptionsError);
+    await expect(refused).rejects.toMatchObject({
+      code: 'TIMOCK_INVALID_OPTIONS',
+      issues: ['fields: unknown field name "Nope"', 'fields: unknown field name "Nah"'],
+    });
     expect(requests).toHaveLength(0);
   });
 
@@ -501,7 +509,13 @@ describe('UserSig', () => {
       createClient({ ...APP, userSig: 'also' });
     } catch (err) {
       message = (err as Error).message;
-      expect(err).toBeInstanceOf(TypeError);
+      // Was a TypeError: now the InvalidOptionsError the fake throws too (same class shape and code).
+      expect(err).toBeInstanceOf(InvalidOptionsError);
+      expect(isInvalidOptionsError(err)).toBe(true);
+      expect(err).toMatchObject({ code: 'TIMOCK_INVALID_OPTIONS', name: 'InvalidOptionsError' });
+      expect((err as InvalidOptionsError).issues).toEqual([
+        'secretKey: give exactly one of secretKey and userSig',
+      ]);
     }
     expect(message).toContain('exactly one of secretKey and userSig');
     expect(message).not.toContain(APP.secretKey);

@@ -10,8 +10,9 @@ import {
   SuccessEnvelopeSchema,
 } from '@timock/schema';
 import { type Dispatcher, Pool } from 'undici';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
+  InvalidOptionsError,
   type ResponseIssue,
   TimApiError,
   TimResponseError,
@@ -157,8 +158,9 @@ const toIssues = (issues: readonly z.core.$ZodIssue[]): ResponseIssue[] =>
   }));
 
 /**
- * Creates a client. Options are checked once (see {@link ClientOptionsSchema}); a bad option throws a
- * `TypeError` whose `cause` is the `ZodError`.
+ * Creates a client. Options are checked once (see {@link ClientOptionsSchema}); bad options throw an
+ * {@link InvalidOptionsError} (`code` `TIMOCK_INVALID_OPTIONS`, one `issues` line per problem, `cause`
+ * the `ZodError`), the same error as the fake's.
  *
  * @example
  * const client = createClient({ sdkappid: 1400000000, secretKey: process.env.TIM_SECRET_KEY!, region: 'singapore' });
@@ -168,7 +170,7 @@ const toIssues = (issues: readonly z.core.$ZodIssue[]): ResponseIssue[] =>
 export function createClient(options: ClientOptions): TimClient {
   const parsed = ClientOptionsSchema.safeParse(options);
   if (!parsed.success) {
-    throw new TypeError(`invalid client options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+    throw InvalidOptionsError.fromZod(parsed.error, 'client options');
   }
   return new Client(parsed.data);
 }
@@ -219,7 +221,10 @@ class Client implements TimClient {
   ): Promise<DayOf<F>[]> {
     const fields = [...new Set<string>(options.fields ?? [])];
     const unknown = fields.filter((f) => !isFieldName(f));
-    if (unknown.length > 0) throw new TypeError(`unknown field names: ${unknown.join(', ')}`);
+    if (unknown.length > 0) {
+      const issues = unknown.map((name) => `fields: unknown field name ${JSON.stringify(name)}`);
+      throw new InvalidOptionsError(issues, { subject: 'getAppInfo options' });
+    }
     const body = JSON.stringify(fields.length > 0 ? { RequestField: fields } : {});
     const required = fields.length > 0 ? new Set(fields) : ALL_FIELDS;
     const { signal } = options;

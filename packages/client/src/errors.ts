@@ -1,25 +1,34 @@
-import { type ErrorClass, type ErrorCodeInfo, errorCodeInfo } from '@timock/schema';
+/**
+ * Every error the client throws on purpose, in one place. Each extends `Error` (through the shared
+ * `TimockError` of `@timock/schema`), sets `name`, carries a stable `code` and `cause`, and is branded
+ * (`Symbol.for('timock.error')`), so the guards below recognise it by brand and `code` across the ESM and
+ * CJS builds, where `instanceof` fails. Bad options throw the `InvalidOptionsError` that the fake throws.
+ */
+import {
+  type ErrorClass,
+  type ErrorCodeInfo,
+  errorCodeInfo,
+  isTimockError,
+  TimockError,
+  type TimockErrorOptions,
+} from '@timock/schema';
+
+export {
+  InvalidOptionsError,
+  isInvalidOptionsError,
+  isTimockError,
+  TimockError,
+  type TimockErrorOptions,
+} from '@timock/schema';
 
 /**
- * A brand that survives the dual-package hazard: an error thrown by the CJS build is still recognised
- * by the guards of the ESM build (and the other way round), because `Symbol.for` is process-wide.
+ * The base class of the errors a call can end with ({@link TimApiError}, {@link TimTransportError},
+ * {@link TimResponseError}). Recognise errors with the guards ({@link isTimError}, {@link isTimApiError},
+ * ...) or by `code`, never by message text or `instanceof`.
  */
-const BRAND = Symbol.for('@timock/client/error');
-
-type Kind = 'TimApiError' | 'TimTransportError' | 'TimResponseError';
-
-function brandOf(err: unknown): Kind | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  return (err as { [BRAND]?: Kind })[BRAND];
-}
-
-/**
- * The base class of every error the client throws on purpose. Recognise errors with the guards
- * ({@link isTimError}, {@link isTimApiError}, ...) or by `code`, never by message text.
- */
-export abstract class TimError extends Error {
+export abstract class TimError extends TimockError {
   /** A numeric `ErrorCode` of the API, or a `TIM_ERR_*` string for client-side failures. */
-  abstract readonly code: number | string;
+  abstract override readonly code: number | string;
   /** True when sending the same request again later may succeed. */
   abstract readonly retryable: boolean;
   /** How many attempts were made before this error was thrown (1 when no retry happened). */
@@ -27,10 +36,7 @@ export abstract class TimError extends Error {
 }
 
 /** Options shared by the error constructors. */
-export interface TimErrorOptions {
-  /** The underlying error, if any. */
-  cause?: unknown;
-}
+export type TimErrorOptions = TimockErrorOptions;
 
 /**
  * The API answered with a non-zero `ErrorCode` (HTTP 200, documented failure envelope).
@@ -64,7 +70,6 @@ export class TimApiError extends TimError {
     this.errorClass = entry.class;
     this.retryable = entry.retryable;
     this.requestId = requestId;
-    Object.defineProperty(this, BRAND, { value: 'TimApiError' });
   }
 }
 
@@ -103,12 +108,11 @@ export class TimTransportError extends TimError {
   readonly retryable: boolean;
 
   constructor(code: TransportErrorCode, message: string, options: TimTransportErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options);
     this.code = code;
     this.status = options.status;
     this.bodyPrefix = options.bodyPrefix;
     this.retryable = options.retryable ?? false;
-    Object.defineProperty(this, BRAND, { value: 'TimTransportError' });
   }
 }
 
@@ -150,13 +154,19 @@ export class TimResponseError extends TimError {
     this.issues = issues;
     this.bodyPrefix = bodyPrefix;
     this.status = status;
-    Object.defineProperty(this, BRAND, { value: 'TimResponseError' });
   }
 }
 
-/** True for any error this client throws on purpose ({@link TimApiError}, {@link TimTransportError}, {@link TimResponseError}). */
+const TRANSPORT_CODES: ReadonlySet<unknown> = new Set<TransportErrorCode>([
+  'TIM_ERR_TIMEOUT',
+  'TIM_ERR_HTTP_STATUS',
+  'TIM_ERR_NETWORK',
+  'TIM_ERR_CLOSED',
+]);
+
+/** True for any error a call ends with ({@link TimApiError}, {@link TimTransportError}, {@link TimResponseError}). */
 export function isTimError(err: unknown): err is TimError {
-  return err instanceof TimError || brandOf(err) !== undefined;
+  return isTimApiError(err) || isTimTransportError(err) || isTimResponseError(err);
 }
 
 /**
@@ -166,19 +176,17 @@ export function isTimError(err: unknown): err is TimError {
  * if (isTimApiError(err, 60010)) console.log('the identifier is not an app admin');
  */
 export function isTimApiError(err: unknown, code?: number): err is TimApiError {
-  const ok = err instanceof TimApiError || brandOf(err) === 'TimApiError';
-  return ok && (code === undefined || (err as TimApiError).code === code);
+  return isTimockError(err) && typeof err.code === 'number' && (code === undefined || err.code === code);
 }
 
 /** True for a {@link TimTransportError}; with `code`, only for that code. */
 export function isTimTransportError(err: unknown, code?: TransportErrorCode): err is TimTransportError {
-  const ok = err instanceof TimTransportError || brandOf(err) === 'TimTransportError';
-  return ok && (code === undefined || (err as TimTransportError).code === code);
+  return isTimockError(err) && TRANSPORT_CODES.has(err.code) && (code === undefined || err.code === code);
 }
 
 /** True for a {@link TimResponseError}. */
 export function isTimResponseError(err: unknown): err is TimResponseError {
-  return err instanceof TimResponseError || brandOf(err) === 'TimResponseError';
+  return isTimockError(err, 'TIM_ERR_RESPONSE');
 }
 
 /** True when the API refused the call for going over a rate limit (60007, 60011, 60018, 60019). */

@@ -19,13 +19,16 @@ export {
 } from './client.js';
 export { type NumericDay, toNumbers } from './convert.js';
 export {
+  InvalidOptionsError,
   isAuthError,
   isBackendError,
+  isInvalidOptionsError,
   isRateLimited,
   isRetryable,
   isTimApiError,
   isTimError,
   isTimeoutError,
+  isTimockError,
   isTimResponseError,
   isTimTransportError,
   type ResponseIssue,

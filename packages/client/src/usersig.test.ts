@@ -1,8 +1,22 @@
+import { createHmac } from 'node:crypto';
+import { userSigContent } from '@timock/schema';
+import { Api } from 'tls-sig-api-v2';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { APP, decodeUserSig, REFERENCE_KEY, verifyUserSig } from '../test/helpers.js';
+import { InvalidOptionsError } from './errors.js';
 import { createUserSigSource, signUserSig } from './usersig.js';
 
 const T0 = 1_600_000_000_000;
+
+/** Signs with the official package, its clock set to `nowSeconds` by vitest's fake timers. */
+function officialSig(sdkappid: number, key: string, identifier: string, expire: number, nowSeconds: number) {
+  vi.useFakeTimers({ now: nowSeconds * 1000 });
+  try {
+    return new Api(sdkappid, key).genUserSig(identifier, expire);
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
 describe('signUserSig', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -57,6 +71,53 @@ describe('signUserSig', () => {
   });
 });
 
+describe('signUserSig (the one signer; these tests came from @timock/mock-server)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('equals the official package byte for byte at the same instant, and restores Date.now', () => {
+    const realNow = Date.now;
+    for (const [identifier, expire, now] of [
+      ['administrator', 86400, 1_700_000_000],
+      ['bob', 1, 1_234_567_890],
+      ['用户', 604800, 1_800_000_000],
+    ] as const) {
+      const ours = signUserSig({
+        sdkappid: APP.sdkappid,
+        secretKey: REFERENCE_KEY,
+        identifier,
+        lifetimeSeconds: expire,
+        nowMs: now * 1000,
+      });
+      expect(ours).toBe(officialSig(APP.sdkappid, REFERENCE_KEY, identifier, expire, now));
+      expect(Date.now).toBe(realNow);
+    }
+  });
+
+  it('signs for the real clock by default, valid for one day, and the result verifies', () => {
+    const before = Math.floor(Date.now() / 1000);
+    const sig = signUserSig({ ...APP, identifier: 'administrator' });
+    const doc = decodeUserSig(sig);
+    expect(doc['TLS.expire']).toBe(86400);
+    expect(doc['TLS.time']).toBeGreaterThanOrEqual(before);
+    expect(doc['TLS.sig']).toBe(
+      createHmac('sha256', APP.secretKey)
+        .update(userSigContent('administrator', APP.sdkappid, doc['TLS.time'], 86400))
+        .digest('base64'),
+    );
+    expect(verifyUserSig(sig, APP.secretKey, 'administrator', APP.sdkappid, before + 10)).toBe('ok');
+  });
+
+  it('rejects nonsense arguments', () => {
+    const base = { ...APP, identifier: 'a' };
+    expect(() => signUserSig({ ...base, sdkappid: 0 })).toThrow(RangeError);
+    expect(() => signUserSig({ ...base, sdkappid: 1.5 })).toThrow(RangeError);
+    expect(() => signUserSig({ ...base, lifetimeSeconds: -1 })).toThrow(RangeError);
+    expect(() => signUserSig({ ...base, lifetimeSeconds: 1.5 })).toThrow(RangeError);
+    expect(() => signUserSig({ ...base, nowMs: -1 })).toThrow(RangeError);
+    expect(() => signUserSig({ ...base, nowMs: Number.NaN })).toThrow(RangeError);
+  });
+});
+
 describe('createUserSigSource', () => {
   const source = (now: () => number, lifetimeSeconds = 1000) =>
     createUserSigSource({ ...APP, identifier: 'administrator', lifetimeSeconds, now });
@@ -96,5 +157,12 @@ describe('createUserSigSource', () => {
       now: () => 0,
     });
     expect(get()).toBe('fixed');
+  });
+
+  it('refuses neither a key nor a UserSig with the options error (was a TypeError)', () => {
+    const neither = () =>
+      createUserSigSource({ sdkappid: 1, identifier: 'a', lifetimeSeconds: 1, now: () => 0 });
+    expect(neither).toThrow(InvalidOptionsError);
+    expect(neither).toThrow(/secretKey: give exactly one of secretKey and userSig/);
   });
 });

@@ -1,34 +1,53 @@
 import { Api } from 'tls-sig-api-v2';
+import { InvalidOptionsError } from './errors.js';
 
 /** What {@link signUserSig} needs. */
 export interface SignUserSigParams {
+  /** The app's SDKAppID, a positive integer. */
   sdkappid: number;
   /** The app's secret key, as the console shows it. */
   secretKey: string;
-  /** The admin account to sign for. */
+  /** The account to sign for, e.g. `administrator`. */
   identifier: string;
-  /** Lifetime of the UserSig, in seconds. */
-  lifetimeSeconds: number;
-  /** The signing time, in milliseconds since the Unix epoch (`TLS.time` is its whole seconds). */
-  nowMs: number;
+  /** Lifetime of the UserSig, in seconds (a non-negative integer). Default `86400` (one day). */
+  lifetimeSeconds?: number;
+  /**
+   * The signing time, in milliseconds since the Unix epoch (`TLS.time` is its whole seconds). Default: the
+   * real clock.
+   */
+  nowMs?: number;
 }
 
+/** The default lifetime of a signed UserSig, in seconds (one day). */
+const DEFAULT_LIFETIME_SECONDS = 86_400;
+
 /**
- * Signs a UserSig with the vendor's official `tls-sig-api-v2` package, at the given time.
+ * Signs a UserSig with the vendor's official `tls-sig-api-v2` package: the one signer of timock (the
+ * fake's `timock usersig` command and start banner, and `@timock/mock-server`'s `signUserSig`, use it).
  *
- * The package reads the clock from `Date.now()` and takes no time parameter. To honour an injected
- * clock, `Date.now` is swapped for the duration of this one synchronous call and restored in `finally`;
- * no other JavaScript can run in between, so nothing else ever observes the swap.
+ * The package reads the clock from `Date.now()` and takes no time parameter. To honour `nowMs`,
+ * `Date.now` is swapped for the duration of this one synchronous call and restored in `finally`; no
+ * other JavaScript can run in between, so nothing else ever observes the swap.
  *
+ * @throws RangeError for an `sdkappid` that is not a positive integer, a `lifetimeSeconds` that is not a
+ * non-negative integer, or a `nowMs` that is negative or not finite.
  * @example
- * const sig = signUserSig({ sdkappid: 1400000000, secretKey, identifier: 'administrator', lifetimeSeconds: 86400, nowMs: Date.now() });
+ * const sig = signUserSig({ sdkappid: 1400000000, secretKey, identifier: 'administrator', nowMs: Date.now() });
  */
 export function signUserSig(params: SignUserSigParams): string {
-  const api = new Api(params.sdkappid, params.secretKey);
+  const { sdkappid, secretKey, identifier, lifetimeSeconds = DEFAULT_LIFETIME_SECONDS, nowMs } = params;
+  if (!Number.isSafeInteger(sdkappid) || sdkappid <= 0)
+    throw new RangeError('sdkappid must be a positive integer');
+  if (!Number.isSafeInteger(lifetimeSeconds) || lifetimeSeconds < 0) {
+    throw new RangeError('lifetimeSeconds must be a non-negative integer');
+  }
+  const api = new Api(sdkappid, secretKey);
+  if (nowMs === undefined) return api.genUserSig(identifier, lifetimeSeconds);
+  if (!Number.isFinite(nowMs) || nowMs < 0) throw new RangeError('nowMs must be a non-negative number');
   const realNow = Date.now;
-  Date.now = () => params.nowMs;
+  Date.now = () => nowMs;
   try {
-    return api.genUserSig(params.identifier, params.lifetimeSeconds);
+    return api.genUserSig(identifier, lifetimeSeconds);
   } finally {
     Date.now = realNow;
   }
@@ -58,7 +77,11 @@ export interface UserSigSourceOptions {
 export function createUserSigSource(options: UserSigSourceOptions): UserSigSource {
   const { secretKey, userSig } = options;
   if (secretKey === undefined) {
-    if (userSig === undefined) throw new TypeError('either secretKey or userSig is required');
+    if (userSig === undefined) {
+      throw new InvalidOptionsError(['secretKey: give exactly one of secretKey and userSig'], {
+        subject: 'client options',
+      });
+    }
     return () => userSig;
   }
   const lifetimeMs = options.lifetimeSeconds * 1000;

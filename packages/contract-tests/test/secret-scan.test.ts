@@ -151,7 +151,7 @@ const logLines: string[] = [];
 
 const T0 = Date.now();
 const sign = (app: { sdkappid: number; secretKey: string }, identifier: string, at = T0, expire = 86_400) =>
-  signUserSig({ ...app, identifier, nowSeconds: Math.floor(at / 1000), expireSeconds: expire });
+  signUserSig({ ...app, identifier, nowMs: at, lifetimeSeconds: expire });
 
 /** A fake at trace level whose log lines go to `logLines`, and that records every UserSig it receives. */
 async function traced(

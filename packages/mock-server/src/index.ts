@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export { type SignUserSigParams, signUserSig } from '@timock/client';
 export {
   AppDataset,
   type DatasetApp,
@@ -17,8 +18,6 @@ export {
   type DecodedUserSig,
   decodeUserSig,
   inspectUserSig,
-  type SignUserSigOptions,
-  signUserSig,
   type UserSigExpectation,
   type UserSigFailureCode,
   type UserSigInspection,
@@ -29,7 +28,6 @@ export {
   verifyUserSig,
 } from './api/usersig.js';
 export { ServerClock } from './control/clock.js';
-export { ControlError, type ControlErrorCode, isControlError } from './control/errors.js';
 export { MAX_JOURNAL_SIZE } from './control/journal.js';
 export type {
   ClockControls,
@@ -40,11 +38,20 @@ export type {
   MockControls,
 } from './control/plane.js';
 export {
+  ControlError,
+  type ControlErrorCode,
+  InvalidOptionsError,
+  isControlError,
+  isInvalidOptionsError,
+  isStoreUnavailable,
+  isTimockError,
+  StoreUnavailableError,
+} from './errors.js';
+export {
   type AppConfig,
   AppConfigSchema,
   DEMO_APP,
   type HttpsOptions,
-  InvalidOptionsError,
   type LoggerOption,
   type RedisOptions,
   RedisOptionsSchema,
@@ -69,13 +76,11 @@ export { type RedisStoreOptions, redactRedisUrl, type StoreLogger } from './stat
 export { RedisStore } from './state/redis/store.js';
 export { SlidingWindowLimiter } from './state/sliding-window.js';
 export {
-  isStoreUnavailable,
   MemoryStore,
   type RateLimiter,
   type SharedControl,
   type SharedJournalEntry,
   type StateStore,
-  StoreUnavailableError,
 } from './state/store.js';
 export {
   type ColorEnv,

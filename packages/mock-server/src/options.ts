@@ -1,6 +1,7 @@
 import { AppConfigSchema, FidelitySchema, FixtureSchema } from '@timock/schema';
 import { z } from 'zod';
 import { MAX_JOURNAL_SIZE } from './control/journal.js';
+import { InvalidOptionsError } from './errors.js';
 
 /**
  * The built-in demo app, served when no `apps` are configured.
@@ -217,19 +218,6 @@ export type ServerOptions = z.input<typeof ServerOptionsSchema>;
 /** The options after validation, defaults filled in: what the server's inner code receives. */
 export type ResolvedServerOptions = z.output<typeof ServerOptionsSchema>;
 
-/** Thrown by {@link resolveServerOptions} when the options are invalid; `issues` lists every problem. */
-export class InvalidOptionsError extends Error {
-  override readonly name = 'InvalidOptionsError';
-  /** Always `TIMOCK_INVALID_OPTIONS`. */
-  readonly code = 'TIMOCK_INVALID_OPTIONS';
-  /** One readable line per problem, e.g. `apps.1.sdkappid: duplicate sdkappid 1400000000`. */
-  readonly issues: readonly string[];
-  constructor(issues: readonly string[], options?: { cause?: unknown }) {
-    super(`invalid timock options: ${issues.join('; ')}`, options);
-    this.issues = issues;
-  }
-}
-
 /**
  * Validates server options and fills in defaults.
  *
@@ -247,8 +235,5 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     }
     return parsed.data;
   }
-  const issues = parsed.error.issues.map((i) =>
-    i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message,
-  );
-  throw new InvalidOptionsError(issues, { cause: parsed.error });
+  throw InvalidOptionsError.fromZod(parsed.error);
 }

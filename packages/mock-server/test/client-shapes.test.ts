@@ -20,9 +20,9 @@
  * Hermetic: port 0 on 127.0.0.1, a fixed clock, no sleeps; every exchange is bounded by a timeout.
  */
 import { connect } from 'node:net';
+import { signUserSig } from '@timock/client';
 import { ERROR_CODES, FIELD_NAMES, GETAPPINFO_PATH } from '@timock/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUserSig } from '../src/api/usersig.js';
 import { DEMO_APP } from '../src/options.js';
 import { type StartedServer, type StartServerOptions, startServer } from '../src/server.js';
 import { expectEnvelope, parseRawAnswer, type RawAnswer } from './support.js';
@@ -44,8 +44,8 @@ const USERSIG = (() => {
       sdkappid: DEMO_APP.sdkappid,
       secretKey: DEMO_APP.secretKey,
       identifier: ADMIN,
-      expireSeconds: 86_400,
-      nowSeconds: T_SECONDS - back,
+      lifetimeSeconds: 86_400,
+      nowMs: (T_SECONDS - back) * 1000,
     });
     if (sig.includes('*')) return sig;
   }

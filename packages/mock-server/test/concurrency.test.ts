@@ -10,10 +10,11 @@
  * *certain* exactly when some N + 1 accepted calls fit, send to answer, in less than 1,000 ms: that is
  * what {@link certainViolation} looks for.
  */
+
+import { signUserSig } from '@timock/client';
 import { GETAPPINFO_PATH } from '@timock/schema';
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { signUserSig } from '../src/api/usersig.js';
 import { DEMO_APP } from '../src/options.js';
 import { type StartedServer, startServer } from '../src/server.js';
 

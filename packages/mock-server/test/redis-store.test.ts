@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isStoreUnavailable } from '../src/errors.js';
 import { redactRedisUrl } from '../src/state/redis/connection.js';
 import { RedisStore } from '../src/state/redis/store.js';
-import { isStoreUnavailable, type RateLimiter } from '../src/state/store.js';
+import type { RateLimiter } from '../src/state/store.js';
 import { findRedisServer, NO_REDIS_SERVER, type RedisServer, startRedisServer } from './redis-server.js';
 
 const BIN = findRedisServer();

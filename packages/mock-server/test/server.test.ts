@@ -1,4 +1,5 @@
 import { Readable, Writable } from 'node:stream';
+import { signUserSig } from '@timock/client';
 import {
   checkCarryOvers,
   checkDay,
@@ -10,8 +11,8 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUserSig } from '../src/api/usersig.js';
-import { DEMO_APP, InvalidOptionsError, type ServerOptions } from '../src/options.js';
+import { InvalidOptionsError } from '../src/errors.js';
+import { DEMO_APP, type ServerOptions } from '../src/options.js';
 import { buildServer, type StartedServer, startServer } from '../src/server.js';
 import {
   httpTransport,
@@ -37,8 +38,8 @@ const sign = (
     sdkappid: over.sdkappid ?? DEMO_APP.sdkappid,
     secretKey: over.secretKey ?? DEMO_APP.secretKey,
     identifier,
-    expireSeconds: over.expire ?? 86400,
-    nowSeconds: over.at ?? T_S - 60,
+    lifetimeSeconds: over.expire ?? 86400,
+    nowMs: (over.at ?? T_S - 60) * 1000,
   });
 
 const GOOD = sign('administrator');

@@ -2,6 +2,7 @@
  * Helpers shared by this package's tests (not exported from the package).
  */
 import { connect } from 'node:net';
+import { signUserSig } from '@timock/client';
 import {
   ERROR_CODES,
   type ErrorCode,
@@ -16,7 +17,6 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { expect } from 'vitest';
-import { signUserSig } from '../src/api/usersig.js';
 
 /** A request as a test describes it. */
 export interface TestRequest {
@@ -109,8 +109,8 @@ export function signedQuery(
       sdkappid: app.sdkappid,
       secretKey: app.secretKey,
       identifier,
-      expireSeconds: options.expireSeconds ?? 86_400,
-      nowSeconds: Math.floor(atMs / 1000),
+      lifetimeSeconds: options.expireSeconds ?? 86_400,
+      nowMs: atMs,
     }),
     random: '7',
     contenttype: 'json',

@@ -6,9 +6,10 @@
  */
 import { createHmac } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
+import { signUserSig } from '@timock/client';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { signUserSig, type UserSigVerdict, verifyUserSig } from '../src/api/usersig.js';
+import { type UserSigVerdict, verifyUserSig } from '../src/api/usersig.js';
 import { DEMO_APP } from '../src/options.js';
 
 const KEY = DEMO_APP.secretKey;
@@ -139,8 +140,8 @@ const officialArb = fc
       sdkappid: p.sdkappid,
       secretKey: p.key,
       identifier: p.identifier,
-      expireSeconds: p.expire,
-      nowSeconds: p.time,
+      lifetimeSeconds: p.expire,
+      nowMs: p.time * 1000,
     }),
   }));
 

@@ -63,6 +63,15 @@ export {
   isKnownErrorCode,
   type TextSource,
 } from './error-codes.js';
+export {
+  INVALID_OPTIONS,
+  InvalidOptionsError,
+  type InvalidOptionsErrorOptions,
+  isInvalidOptionsError,
+  isTimockError,
+  TimockError,
+  type TimockErrorOptions,
+} from './errors.js';
 export { EXAMPLE_FAILURE_RESPONSE, EXAMPLE_FILTERED_RESPONSE, EXAMPLE_FULL_RESPONSE } from './examples.js';
 export { isCountText, isUsualDay, isUsualSuccessEnvelope } from './fast-days.js';
 export {
@@ -145,6 +154,7 @@ export {
   QuerySchema,
   type RequestBody,
   RequestBodySchema,
+  SDKAPPID_PATTERN,
 } from './request.js';
 export {
   COUNTER_PATTERN,

@@ -7,19 +7,22 @@ export const MAX_RANDOM = 4294967295;
 const digits = /^\d+$/;
 
 /**
+ * An SDKAppID as it stands in text (a query string, a path, a flag): a positive decimal integer of 1 to
+ * 16 digits without a leading zero, e.g. `1400000000`. The one declaration of the pattern: the query
+ * schema, the fake's request checks, journal, admin paths and the CLIs all test against it.
+ */
+export const SDKAPPID_PATTERN = /^[1-9]\d{0,15}$/;
+
+/**
  * The five query parameters, as they stand in the URL (strings). `sdkappid` and `random` are decimal
  * digits; parse with {@link QuerySchema} to get numbers.
  */
 export const QuerySchema = z
   .object({
-    sdkappid: z
-      .string()
-      .regex(/^[1-9]\d{0,15}$/)
-      .transform(Number)
-      .meta({
-        description: 'The SDKAppID assigned by the IM console (a positive integer).',
-        example: '1400000000',
-      }),
+    sdkappid: z.string().regex(SDKAPPID_PATTERN).transform(Number).meta({
+      description: 'The SDKAppID assigned by the IM console (a positive integer).',
+      example: '1400000000',
+    }),
     identifier: z
       .string()
       .min(1)

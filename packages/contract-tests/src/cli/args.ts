@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatHelp, type HelpFlag, joinNegativeValues, type Paint } from '@timock/mock-server';
-import { type FidelityInput, parseFidelityAssignment, REGION_IDS } from '@timock/schema';
+import { type FidelityInput, parseFidelityAssignment, REGION_IDS, SDKAPPID_PATTERN } from '@timock/schema';
 import { REPORTERS, type ReporterName } from '../reporters.js';
 import { CHECKS } from '../run.js';
 import { type TargetInput, TargetSchema } from '../target.js';
@@ -225,7 +225,7 @@ export function parseCli(
     throw new CliUsageError(`--region must be one of ${REGION_IDS.join(', ')}, not "${region}"`);
   const sdkappid = get('sdkappid');
   if (sdkappid === undefined) throw new CliUsageError('--sdkappid (or TIM_SDKAPPID) is required');
-  if (!/^[1-9]\d{0,15}$/.test(sdkappid))
+  if (!SDKAPPID_PATTERN.test(sdkappid))
     throw new CliUsageError(`--sdkappid must be a positive integer, not "${sdkappid}"`);
   const secretKey = get('secret-key');
   const userSig = get('usersig');

@@ -1,11 +1,10 @@
-import { type Fidelity, MAX_RANDOM } from '@timock/schema';
+import { type Fidelity, MAX_RANDOM, SDKAPPID_PATTERN } from '@timock/schema';
 import { single } from '../request-state.js';
 import type { AppRegistry, AppState } from './apps.js';
 import { listed, quoted } from './reasons.js';
 import type { Refusal } from './refusals.js';
 import { userSigReason, verdictAt } from './usersig.js';
 
-const SDKAPPID = /^[1-9]\d{0,15}$/;
 const RANDOM = /^\d{1,10}$/;
 
 /**
@@ -36,7 +35,7 @@ export function findApp(
   if (rawAppId === undefined || rawAppId === '')
     return { code: 60012, reason: 'sdkappid missing from the query' };
   const sdkappid = single(rawAppId);
-  if (sdkappid === undefined || !SDKAPPID.test(sdkappid)) {
+  if (sdkappid === undefined || !SDKAPPID_PATTERN.test(sdkappid)) {
     return { code: 70020, reason: `sdkappid ${shown(rawAppId)} is not an SDKAppID (a positive integer)` };
   }
   const app = registry.get(Number(sdkappid));

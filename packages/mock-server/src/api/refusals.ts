@@ -1,6 +1,6 @@
 import type { ErrorCode, ErrorInfoValues } from '@timock/schema';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isStoreUnavailable } from '../state/store.js';
+import { isStoreUnavailable } from '../errors.js';
 import { failureBody } from './answers.js';
 import type { OwnErrorCode } from './own-codes.js';
 

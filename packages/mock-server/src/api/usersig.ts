@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { type UserSigDocument, UserSigDocumentSchema, userSigContent } from '@timock/schema';
-import { Api } from 'tls-sig-api-v2';
 import { duration, instant, quoted } from './reasons.js';
 
 /** The codes a UserSig check can answer, in the order the checks run. */
@@ -183,50 +182,4 @@ export function userSigReason(
  */
 export function verifyUserSig(userSig: string, options: VerifyUserSigOptions): UserSigVerdict {
   return verdictAt(inspectUserSig(userSig, options), options.nowSeconds);
-}
-
-/** The options of {@link signUserSig}. */
-export interface SignUserSigOptions {
-  /** The app's SDKAppID. */
-  sdkappid: number;
-  /** The app's secret key. */
-  secretKey: string;
-  /** The account to sign for, e.g. `administrator`. */
-  identifier: string;
-  /** Lifetime in seconds; default 86,400 (one day). */
-  expireSeconds?: number;
-  /** Signing time in seconds since the epoch; default the real clock. */
-  nowSeconds?: number;
-}
-
-/**
- * Signs a UserSig with the vendor's official `tls-sig-api-v2` package.
- *
- * The package reads `Date.now()` itself. When `nowSeconds` is given, `Date.now` is replaced for the
- * duration of that one synchronous call and restored in a `finally` block: no other code can run in
- * between, so nothing else ever sees the substitute.
- *
- * @example
- * signUserSig({ sdkappid: DEMO_APP.sdkappid, secretKey: DEMO_APP.secretKey, identifier: 'administrator' });
- */
-export function signUserSig(options: SignUserSigOptions): string {
-  const { sdkappid, secretKey, identifier, expireSeconds = 86_400, nowSeconds } = options;
-  if (!Number.isSafeInteger(sdkappid) || sdkappid <= 0)
-    throw new RangeError('sdkappid must be a positive integer');
-  if (!Number.isSafeInteger(expireSeconds) || expireSeconds < 0) {
-    throw new RangeError('expireSeconds must be a non-negative integer');
-  }
-  const api = new Api(sdkappid, secretKey);
-  if (nowSeconds === undefined) return api.genUserSig(identifier, expireSeconds);
-  if (!Number.isSafeInteger(nowSeconds) || nowSeconds < 0) {
-    throw new RangeError('nowSeconds must be a non-negative integer');
-  }
-  const realNow = Date.now;
-  const fixedMs = nowSeconds * 1000;
-  Date.now = () => fixedMs;
-  try {
-    return api.genUserSig(identifier, expireSeconds);
-  } finally {
-    Date.now = realNow;
-  }
 }

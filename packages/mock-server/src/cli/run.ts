@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signUserSig } from '@timock/client';
 import {
   ADMIN_PREFIX,
   buildOpenApiDocument,
@@ -11,7 +12,6 @@ import {
   resolveFidelity,
 } from '@timock/schema';
 import pkg from '../../package.json' with { type: 'json' };
-import { signUserSig } from '../api/usersig.js';
 import { DEMO_APP, type ServerOptions, ServerOptionsSchema } from '../options.js';
 import { readableLines, stdoutLines } from '../plugins/logging.js';
 import type { StartedProxy } from '../proxy/proxy.js';
@@ -181,7 +181,7 @@ export function banner(
             sdkappid: target.sdkappid,
             secretKey: target.secretKey,
             identifier,
-            nowSeconds: Math.floor(nowMs / 1000),
+            nowMs,
           })
         : 'USERSIG',
       random: String(Math.floor(Math.random() * 2 ** 32)),
@@ -286,7 +286,7 @@ export async function runCommand(cmd: Command, output: CliOutput, paints = PLAIN
           sdkappid: cmd.sdkappid,
           secretKey: cmd.secretKey,
           identifier: cmd.identifier,
-          expireSeconds: cmd.expire,
+          lifetimeSeconds: cmd.expire,
         }),
       );
       return { exitCode: 0 };

@@ -1,10 +1,16 @@
-import { ADMIN_PREFIX, type AdminError, JournalQuerySchema, type Ready } from '@timock/schema';
+import {
+  ADMIN_PREFIX,
+  type AdminError,
+  JournalQuerySchema,
+  type Ready,
+  SDKAPPID_PATTERN,
+} from '@timock/schema';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import pkg from '../../package.json' with { type: 'json' };
+import { ControlError, type ControlErrorCode, isStoreUnavailable } from '../errors.js';
 import { jsonErrorReason } from '../plugins/logging.js';
-import { isStoreUnavailable } from '../state/store.js';
 import { type AdminAccess, bearerMatches, isLoopback } from './access.js';
-import { ControlError, type ControlErrorCode, parseInput } from './errors.js';
+import { parseInput } from './input.js';
 import type { ControlPlane } from './plane.js';
 
 /** Largest admin request body, in bytes (a days document for every field of 30 days fits easily). */
@@ -38,7 +44,7 @@ function jsonBody(body: unknown): unknown {
 
 function sdkappidParam(params: unknown): number {
   const text = (params as { sdkappid: string }).sdkappid;
-  if (!/^[1-9]\d{0,15}$/.test(text)) throw new ControlError('TIMOCK_UNKNOWN_APP', `no app ${text}`);
+  if (!SDKAPPID_PATTERN.test(text)) throw new ControlError('TIMOCK_UNKNOWN_APP', `no app ${text}`);
   return Number(text);
 }
 

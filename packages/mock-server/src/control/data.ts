@@ -18,8 +18,9 @@ import {
   successBody,
 } from '../api/answers.js';
 import { type AnswerSource, type AppRegistry, AppState, type AppStateLimits } from '../api/apps.js';
+import { ControlError } from '../errors.js';
 import { DEMO_APP } from '../options.js';
-import { ControlError, parseInput } from './errors.js';
+import { parseInput } from './input.js';
 
 type Record_ = Readonly<Record<string, unknown>>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fieldMask } from '../api/answers.js';
-import { isControlError } from './errors.js';
+import { isControlError } from '../errors.js';
 import { FaultRules, parseFaultHeader } from './faults.js';
 
 const PATH = '/v4/openconfigsvr/getappinfo';

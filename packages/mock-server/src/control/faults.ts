@@ -7,7 +7,8 @@ import {
   MAX_FAULT_RULES,
 } from '@timock/schema';
 import { fieldMask } from '../api/answers.js';
-import { ControlError, parseInput } from './errors.js';
+import { ControlError } from '../errors.js';
+import { parseInput } from './input.js';
 import { seededRandom } from './random.js';
 
 /** What one firing of a fault does (the delay already drawn). */

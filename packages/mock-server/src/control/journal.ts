@@ -1,10 +1,9 @@
-import { FIELD_NAMES, type JournalEntry, type JournalFilter } from '@timock/schema';
+import { FIELD_NAMES, type JournalEntry, type JournalFilter, SDKAPPID_PATTERN } from '@timock/schema';
 import { ALL_FIELDS } from '../api/answers.js';
 
 /** Largest journal accepted, in entries. */
 export const MAX_JOURNAL_SIZE = 100_000;
 
-const SDKAPPID = /^[1-9]\d{0,15}$/;
 /** Field mask stored for "the body was never read". */
 const NO_FIELDS = -1;
 /** Code stored for "no ErrorCode" (an HTTP-status fault, a dropped or truncated answer). */
@@ -172,7 +171,7 @@ export class Journal {
       seq,
       time: new Date(this.#time[i]!).toISOString(),
       method: this.#method[i] ?? '',
-      sdkappid: sdkappid !== undefined && SDKAPPID.test(sdkappid) ? Number(sdkappid) : null,
+      sdkappid: sdkappid !== undefined && SDKAPPID_PATTERN.test(sdkappid) ? Number(sdkappid) : null,
       identifier: this.#identifier[i] ?? null,
       fields: fieldNames(this.#fields[i]!),
       code: code === NO_CODE ? null : code,

@@ -17,8 +17,8 @@ import type { AppRegistry, AppStateLimits } from '../api/apps.js';
 import type { SharedControl } from '../state/store.js';
 import { ServerClock } from './clock.js';
 import { DataControl } from './data.js';
-import { parseInput } from './errors.js';
 import { FaultRules } from './faults.js';
+import { parseInput } from './input.js';
 import { Journal } from './journal.js';
 import { Replication, replicaFaultIds } from './replication.js';
 

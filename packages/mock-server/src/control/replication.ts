@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { DayOverride, FaultRule, FaultView, JournalEntry, JournalFilter } from '@timock/schema';
+import {
+  type DayOverride,
+  type FaultRule,
+  type FaultView,
+  type JournalEntry,
+  type JournalFilter,
+  SDKAPPID_PATTERN,
+} from '@timock/schema';
 import type { SharedControl } from '../state/store.js';
 import type { ServerClock } from './clock.js';
 import type { DataControl } from './data.js';
@@ -41,7 +48,6 @@ interface FaultPart {
 const CLOCK = 'clock';
 const FAULT = 'fault:';
 const DAY = 'day:';
-const SDKAPPID = /^[1-9]\d{0,15}$/;
 
 /** Fault ids unique across replicas: `f<n>.<4 hex digits of this replica>`. */
 export function replicaFaultIds(): () => string {
@@ -60,7 +66,8 @@ const entryOf: (...args: Parameters<JournalWrite>) => Omit<JournalEntry, 'seq'> 
 ) => ({
   time: new Date(record.nowMs).toISOString(),
   method,
-  sdkappid: record.sdkappid !== undefined && SDKAPPID.test(record.sdkappid) ? Number(record.sdkappid) : null,
+  sdkappid:
+    record.sdkappid !== undefined && SDKAPPID_PATTERN.test(record.sdkappid) ? Number(record.sdkappid) : null,
   identifier: record.identifier ?? null,
   fields: fieldNames(record.fields ?? -1),
   code: record.code ?? null,

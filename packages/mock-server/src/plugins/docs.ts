@@ -1,9 +1,9 @@
 import swagger, { type StaticDocumentSpec } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { signUserSig } from '@timock/client';
 import { ADMIN_PREFIX, buildOpenApiDocument, GETAPPINFO_PATH, type OpenApiDocument } from '@timock/schema';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { signUserSig } from '../api/usersig.js';
 import { DEMO_APP, type ResolvedAppConfig } from '../options.js';
 
 /** Where the fake serves its OpenAPI document. */
@@ -82,8 +82,8 @@ export function servedOpenApiDocument(context: DocsContext): OpenApiDocument {
           sdkappid: demo.sdkappid,
           secretKey: demo.secretKey,
           identifier,
-          expireSeconds: 3600,
-          nowSeconds: Math.floor(context.now() / 1000),
+          lifetimeSeconds: 3600,
+          nowMs: context.now(),
         }),
       );
     }

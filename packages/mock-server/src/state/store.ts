@@ -75,18 +75,6 @@ export interface StateStore {
   check(): Promise<void>;
 }
 
-/** A shared store could not answer (unreachable, timed out): the request is answered with 70500. */
-export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
-  /** Always `TIMOCK_STORE_UNAVAILABLE`. */
-  readonly code = 'TIMOCK_STORE_UNAVAILABLE';
-}
-
-/** True for a {@link StoreUnavailableError} (recognised by its `code`). */
-export function isStoreUnavailable(error: unknown): error is StoreUnavailableError {
-  return (error as { code?: unknown } | null)?.code === 'TIMOCK_STORE_UNAVAILABLE';
-}
-
 /** The default store: everything in this process, synchronous, no dependency. */
 export class MemoryStore implements StateStore {
   readonly control = undefined;

@@ -1,5 +1,5 @@
 import type { Redis, RedisOptions } from 'ioredis';
-import { StoreUnavailableError } from '../store.js';
+import { StoreUnavailableError } from '../../errors.js';
 
 /** The logger a Redis connection reports outages to (a Fastify/pino logger fits). */
 export interface StoreLogger {
