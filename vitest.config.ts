@@ -9,6 +9,7 @@ const alias = {
   '@timock/mock-server': pkg('mock-server'),
   '@timock/client': pkg('client'),
   '@timock/contract-tests': pkg('contract-tests'),
+  '@timock/terminal': pkg('terminal'),
 };
 
 const project = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -29,6 +30,8 @@ export default defineConfig({
       project('mock-server'),
       project('client'),
       project('contract-tests'),
+      // Private packages: the terminal output the CLIs and the bench share.
+      project('terminal'),
       // Each example runs as its users would run it, against the built packages.
       {
         test: {

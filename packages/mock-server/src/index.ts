@@ -76,17 +76,3 @@ export {
   type StateStore,
   StoreUnavailableError,
 } from './state/store.js';
-export {
-  type ColorEnv,
-  colorEnabled,
-  formatHelp,
-  type HelpFlag,
-  type HelpSpec,
-  joinNegativeValues,
-  type Paint,
-  type Progress,
-  painter,
-  progressLine,
-  type Style,
-  stripStyles,
-} from './terminal.js';
