@@ -10,6 +10,7 @@ const alias = {
   '@timock/client': pkg('client'),
   '@timock/contract-tests': pkg('contract-tests'),
   '@timock/terminal': pkg('terminal'),
+  '@timock/test-support': pkg('test-support'),
 };
 
 const project = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -30,8 +31,9 @@ export default defineConfig({
       project('mock-server'),
       project('client'),
       project('contract-tests'),
-      // Private packages: the terminal output the CLIs and the bench share.
+      // Private packages: the terminal output the CLIs and the bench share; the tests across packages.
       project('terminal'),
+      project('integration'),
       // Each example runs as its users would run it, against the built packages.
       {
         test: {

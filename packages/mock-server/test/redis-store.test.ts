@@ -1,7 +1,7 @@
+import { findRedisServer, NO_REDIS_SERVER, type RedisServer, startRedisServer } from '@timock/test-support';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisStore, redactRedisUrl } from '../src/state/redis/store.js';
 import { isStoreUnavailable, type RateLimiter } from '../src/state/store.js';
-import { findRedisServer, NO_REDIS_SERVER, type RedisServer, startRedisServer } from './redis-server.js';
 
 const BIN = findRedisServer();
 if (BIN === undefined) console.warn(NO_REDIS_SERVER);
