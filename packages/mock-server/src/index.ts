@@ -15,8 +15,6 @@ export {
 export type { RequestState } from './api/getappinfo.js';
 export { beijingDayNumber, formatDayNumber } from './api/time.js';
 export {
-  type DecodedUserSig,
-  decodeUserSig,
   inspectUserSig,
   type SignUserSigOptions,
   signUserSig,
@@ -24,7 +22,6 @@ export {
   type UserSigFailureCode,
   type UserSigInspection,
   type UserSigVerdict,
-  userSigReason,
   type VerifyUserSigOptions,
   verdictAt,
   verifyUserSig,
@@ -55,7 +52,6 @@ export {
   type ServerOptions,
   ServerOptionsSchema,
 } from './options.js';
-export { DOCS_ROUTE, type DocsContext, OPENAPI_ROUTE, servedOpenApiDocument } from './plugins/docs.js';
 export {
   type ContractOutcome,
   type ProxyJournalEntry,
@@ -65,14 +61,4 @@ export {
 } from './proxy/proxy.js';
 export type { CheckTally, ContractSummary, ProblemExample } from './proxy/tally.js';
 export { buildServer, type StartedServer, type StartServerOptions, startServer } from './server.js';
-export { RedisStore, type RedisStoreOptions, redactRedisUrl, type StoreLogger } from './state/redis/store.js';
-export { SlidingWindowLimiter } from './state/sliding-window.js';
-export {
-  isStoreUnavailable,
-  MemoryStore,
-  type RateLimiter,
-  type SharedControl,
-  type SharedJournalEntry,
-  type StateStore,
-  StoreUnavailableError,
-} from './state/store.js';
+export { isStoreUnavailable, StoreUnavailableError } from './state/store.js';
