@@ -10,6 +10,8 @@ const alias = {
   '@timock/mock-server': pkg('mock-server'),
   '@timock/client': pkg('client'),
   '@timock/contract-tests': pkg('contract-tests'),
+  '@timock/terminal': pkg('terminal'),
+  '@timock/test-support': pkg('test-support'),
 };
 
 /** Imports a `.lua` file (a Redis script) as its text, as tsup's `text` loader does in the build. */
@@ -38,6 +40,9 @@ export default defineConfig({
       project('mock-server'),
       project('client'),
       project('contract-tests'),
+      // Private packages: the terminal output the CLIs and the bench share; the tests across packages.
+      project('terminal'),
+      project('integration'),
       // Each example runs as its users would run it, against the built packages.
       {
         test: {

@@ -9,9 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signUserSig } from '@timock/mock-server';
+import { DEMO_APP, signUserSig } from '@timock/mock-server';
 import { FIELD_NAMES, GETAPPINFO_PATH } from '@timock/schema';
 import { Pool } from 'undici';
+import { TIMOCK_READY } from './lib/servers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const HELP = `pnpm memory [-- options]
@@ -36,10 +37,12 @@ const seconds = positive('seconds');
 const maxRss = positive('max-rss');
 
 // ------------------------------------------------------------------ the apps and their field sets
+/** The identifier every app admits (the demo app's admin). */
+const ADMIN = DEMO_APP.admins[0];
 const apps = Array.from({ length: appCount }, (_, i) => ({
   sdkappid: 1400100000 + i,
   secretKey: `memory-app-key-${i}`,
-  admins: ['administrator'],
+  admins: [ADMIN],
   rateLimitPerSecond: 1_000_000,
 }));
 /** A seeded xorshift32: the same field sets on every run. */
@@ -85,7 +88,7 @@ let out = '';
 const url = await new Promise((resolve, reject) => {
   child.stdout.on('data', (d) => {
     out += d;
-    const m = out.match(/serving getappinfo at (\S+)\n/);
+    const m = out.match(TIMOCK_READY);
     if (m) resolve(m[1]);
   });
   child.once('exit', (code) => reject(new Error(`timock exited with code ${code}`)));
@@ -103,11 +106,11 @@ const paths = apps.map((app) => {
   const usersig = signUserSig({
     sdkappid: app.sdkappid,
     secretKey: app.secretKey,
-    identifier: 'administrator',
+    identifier: ADMIN,
     nowMs: nowSeconds * 1000,
     lifetimeSeconds: 86_400,
   });
-  return `/${GETAPPINFO_PATH}?sdkappid=${app.sdkappid}&identifier=administrator&usersig=${encodeURIComponent(usersig)}&random=1&contenttype=json`;
+  return `/${GETAPPINFO_PATH}?sdkappid=${app.sdkappid}&identifier=${ADMIN}&usersig=${encodeURIComponent(usersig)}&random=1&contenttype=json`;
 });
 let failures = 0;
 const fail = (text) => {

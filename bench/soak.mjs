@@ -42,11 +42,14 @@ const LIMITED = {
 };
 const OPTIONS = { apps: [{ ...DEMO_APP, rateLimitPerSecond: 1_000_000 }, LIMITED] };
 const PATH = `/${GETAPPINFO_PATH}`;
+/** A path beside the API's (the same service, another command): answered 60009. */
+const OTHER_PATH = PATH.replace(/[^/]+$/, 'other');
+const ADMIN = DEMO_APP.admins[0];
 const sig = (app, identifier, key = app.secretKey) =>
   signUserSig({ sdkappid: app.sdkappid, secretKey: key, identifier, lifetimeSeconds: 86_400 });
 const query = (app, identifier, usersig, extra = '') =>
   `sdkappid=${app.sdkappid}&identifier=${identifier}&usersig=${encodeURIComponent(usersig)}&random=7&contenttype=json${extra}`;
-const good = sig(DEMO_APP, 'administrator');
+const good = sig(DEMO_APP, ADMIN);
 const post = (path, body) => ({
   method: 'POST',
   path,
@@ -56,21 +59,21 @@ const post = (path, body) => ({
 
 /** The mix, each with the code it must answer (the limited app: 0 or 60007). */
 const MIX = [
-  { code: 0, req: post(`${PATH}?${query(DEMO_APP, 'administrator', good)}`, '{}') },
+  { code: 0, req: post(`${PATH}?${query(DEMO_APP, ADMIN, good)}`, '{}') },
   {
     code: 0,
-    req: post(`${PATH}?${query(DEMO_APP, 'administrator', good)}`, '{"RequestField":["ChainIncrease"]}'),
+    req: post(`${PATH}?${query(DEMO_APP, ADMIN, good)}`, '{"RequestField":["ChainIncrease"]}'),
   },
   {
     code: 70009,
-    req: post(`${PATH}?${query(DEMO_APP, 'administrator', sig(DEMO_APP, 'administrator', 'x'))}`, '{}'),
+    req: post(`${PATH}?${query(DEMO_APP, ADMIN, sig(DEMO_APP, ADMIN, 'x'))}`, '{}'),
   },
   {
     code: 60002,
-    req: post(`${PATH}?${query(DEMO_APP, 'administrator', good).replace('random=7', 'random=x')}`, '{}'),
+    req: post(`${PATH}?${query(DEMO_APP, ADMIN, good).replace('random=7', 'random=x')}`, '{}'),
   },
-  { code: 60009, req: post(`/v4/openconfigsvr/other?${query(DEMO_APP, 'administrator', good)}`, '{}') },
-  { code: 130001, req: post(`${PATH}?${query(DEMO_APP, 'administrator', good)}`, '{"RequestField":') },
+  { code: 60009, req: post(`${OTHER_PATH}?${query(DEMO_APP, ADMIN, good)}`, '{}') },
+  { code: 130001, req: post(`${PATH}?${query(DEMO_APP, ADMIN, good)}`, '{"RequestField":') },
   { code: [0, 60007], req: post(`${PATH}?${query(LIMITED, 'ops', sig(LIMITED, 'ops'))}`, '{}') },
 ];
 

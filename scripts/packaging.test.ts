@@ -84,6 +84,28 @@ describe.each(packages.map((p) => `@timock/${p}`))('%s tarball', (name) => {
   });
 });
 
+/** The private workspace packages (never published): a published file must bundle, never import, them. */
+const privatePackages = readdirSync(join(root, 'packages')).flatMap((dir) => {
+  const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
+  return manifest.private === true ? [manifest.name as string] : [];
+});
+
+describe.each(packages.map((p) => `@timock/${p}`))('%s tarball, private packages', (name) => {
+  it('imports no private workspace package from any file (they are bundled in)', () => {
+    expect(privatePackages).toContain('@timock/terminal');
+    const dir = mkdtempSync(join(work, 'unpacked-'));
+    execFileSync('tar', ['-xzf', tarballs.get(name)!, '-C', dir]);
+    const names = privatePackages.map((n) => n.replace('/', '\\/')).join('|');
+    const importing = new RegExp(`(?:from|import|require)\\s*\\(?\\s*["'](?:${names})["'/]`);
+    const files = (readdirSync(join(dir, 'package'), { recursive: true }) as string[]).filter((f) =>
+      /\.(?:c?js|d\.c?ts)$/.test(f),
+    );
+    expect(files.length).toBeGreaterThan(0);
+    const offenders = files.filter((f) => importing.test(readFileSync(join(dir, 'package', f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
+
 describe('the packages installed from their tarballs', () => {
   const app = join(work, 'app');
   beforeAll(() => {

@@ -1,6 +1,8 @@
 // Where a long benchmark run is: `[3/24] round 1/3 fake-full (1m05s elapsed)` on stderr, so that
 // stdout keeps only the results. On a terminal one line is rewritten in place and cleared before the
-// next result line; elsewhere (CI logs, a file) each step is one plain line, without carriage returns.
+// next result line; elsewhere (CI logs, a file) each step is one plain line, without carriage returns
+// (the line itself is the CLIs' `progressLine`).
+import { progressLine } from '@timock/terminal';
 
 /** `65_000` ms as `1m05s`, `9_400` as `9s`. */
 export function fmtElapsed(ms) {
@@ -16,22 +18,17 @@ export function fmtElapsed(ms) {
  */
 export function createProgress(total, stream = process.stderr, now = () => performance.now()) {
   const started = now();
+  const line = progressLine((text) => stream.write(text), stream.isTTY);
   let done = 0;
-  let shown = false;
   return {
     /** Announces the next step; on a terminal it replaces the previous one. */
     step(text) {
       done++;
-      const line = `[${done}/${total}] ${text} (${fmtElapsed(now() - started)} elapsed)`;
-      if (stream.isTTY) {
-        stream.write(`\r\u001b[2K${line}`);
-        shown = true;
-      } else stream.write(`${line}\n`);
+      line.update(`[${done}/${total}] ${text} (${fmtElapsed(now() - started)} elapsed)`);
     },
     /** Erases the step line on a terminal (call before writing a result line to stdout). */
     clear() {
-      if (shown) stream.write('\r\u001b[2K');
-      shown = false;
+      line.clear();
     },
   };
 }

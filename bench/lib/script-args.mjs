@@ -1,7 +1,7 @@
 // The command line of a bench script (`pnpm soak`, `pnpm memory`): its flags, `--help`, and positive
 // numbers, with one line and exit code 2 for a bad flag or value.
 import { parseArgs } from 'node:util';
-import { joinNegativeValues } from '@timock/mock-server';
+import { joinNegativeValues } from '@timock/terminal';
 
 /**
  * Reads `process.argv` (a lone `--` from `pnpm <script> --` dropped) with `options`; prints `help` and

@@ -4,11 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GETAPPINFO_PATH } from '@timock/schema';
 import { LOAD_APPS } from './fixtures.mjs';
 import { freePort } from './procs.mjs';
 
-/** The banner line `timock` prints once it listens; group 1 is its URL. */
-const TIMOCK_READY = /serving getappinfo at (\S+)/;
+/** The banner line `timock` prints once it listens (the whole line); group 1 is its URL. */
+export const TIMOCK_READY = /serving getappinfo at (\S+)\n/;
 /** The line `timock proxy` prints once it listens; group 1 is its URL. */
 const PROXY_READY = /timock proxy at (\S+)/;
 
@@ -34,10 +35,11 @@ export function createServers({ procs, root, tmp, redisServer, nodeArgs = [] }) 
   const env = { ...process.env };
   delete env.FORCE_COLOR;
 
-  /** A script of bench/servers, announcing `READY <url>`. */
+  /** A script of bench/servers, announcing `READY <url>`; the baselines answer on the API path. */
   const script = (name, args = []) =>
     procs.startProcess(process.execPath, [...nodeArgs, join(bench, 'servers', name), ...args], {
       cwd: bench,
+      env: { ...process.env, TIMOCK_BENCH_PATH: `/${GETAPPINFO_PATH}` },
     });
 
   /**

@@ -27,5 +27,14 @@ export function announce(url, close) {
   process.stdout.write(`READY ${url}\n`);
 }
 
-/** The route every row answers on (the same request is sent to every row). */
-export const PATH = '/v4/openconfigsvr/getappinfo';
+/**
+ * The route every row answers on (the same request is sent to every row): the API path of
+ * `@timock/schema`, which `bench/lib/servers.mjs` passes in as `TIMOCK_BENCH_PATH`, so that a bare
+ * baseline does not load the schema (and its memory and start-up stay bare).
+ */
+export function benchPath() {
+  const path = process.env.TIMOCK_BENCH_PATH;
+  if (!path)
+    throw new Error('TIMOCK_BENCH_PATH is not set: start the bench servers through bench/lib/servers.mjs');
+  return path;
+}

@@ -2,7 +2,7 @@
 // start-up) of the same bytes as the fake's full answer. With `--buffer`, it sends a Buffer instead.
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
-import { announce, PATH } from './announce.mjs';
+import { announce, benchPath } from './announce.mjs';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: baseline-b.mjs <body-file> [--buffer]');
@@ -10,7 +10,7 @@ const raw = readFileSync(file);
 const body = process.argv.includes('--buffer') ? raw : raw.toString('utf8');
 
 const app = Fastify({ logger: false });
-app.all(PATH, (_request, reply) => {
+app.all(benchPath(), (_request, reply) => {
   reply.header('content-type', 'application/json').send(body);
 });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });

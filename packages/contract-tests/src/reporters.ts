@@ -1,4 +1,4 @@
-import { painter, type Style } from '@timock/mock-server';
+import { painter, type Style } from '@timock/terminal';
 import type { Outcome } from './check.js';
 import type { ContractReport } from './run.js';
 

@@ -15,14 +15,11 @@ export {
 } from './api/dataset.js';
 export { beijingDayNumber, formatDayNumber } from './api/time.js';
 export {
-  type DecodedUserSig,
-  decodeUserSig,
   inspectUserSig,
   type UserSigExpectation,
   type UserSigFailureCode,
   type UserSigInspection,
   type UserSigVerdict,
-  userSigReason,
   type VerifyUserSigOptions,
   verdictAt,
   verifyUserSig,
@@ -61,7 +58,6 @@ export {
   type ServerOptions,
   ServerOptionsSchema,
 } from './options.js';
-export { DOCS_ROUTE, type DocsContext, OPENAPI_ROUTE, servedOpenApiDocument } from './plugins/docs.js';
 export {
   type ContractOutcome,
   type ProxyJournalEntry,
@@ -72,27 +68,3 @@ export {
 export type { CheckTally, ContractSummary, ProblemExample } from './proxy/tally.js';
 export type { RequestState } from './request-state.js';
 export { buildServer, type StartedServer, type StartServerOptions, startServer } from './server.js';
-export { type RedisStoreOptions, redactRedisUrl, type StoreLogger } from './state/redis/connection.js';
-export { RedisStore } from './state/redis/store.js';
-export { SlidingWindowLimiter } from './state/sliding-window.js';
-export {
-  MemoryStore,
-  type RateLimiter,
-  type SharedControl,
-  type SharedJournalEntry,
-  type StateStore,
-} from './state/store.js';
-export {
-  type ColorEnv,
-  colorEnabled,
-  formatHelp,
-  type HelpFlag,
-  type HelpSpec,
-  joinNegativeValues,
-  type Paint,
-  type Progress,
-  painter,
-  progressLine,
-  type Style,
-  stripStyles,
-} from './terminal.js';

@@ -5,12 +5,12 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ERROR_CODES, GETAPPINFO_PATH } from '@timock/schema';
+import { stripStyles } from '@timock/terminal';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CliResult, main } from '../src/cli/run.js';
 import { DEMO_APP } from '../src/options.js';
 import { type StartedServer, startServer } from '../src/server.js';
-import { stripStyles } from '../src/terminal.js';
 import { signedQuery } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'timock-record-'));

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripStyles } from '@timock/terminal';
 import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
@@ -11,7 +12,6 @@ import { verifyUserSig } from '../src/api/usersig.js';
 import { type CliOutput, fidelityLine, main } from '../src/cli/run.js';
 import { DEMO_APP } from '../src/options.js';
 import { startServer } from '../src/server.js';
-import { stripStyles } from '../src/terminal.js';
 import { parseRawAnswer } from './support.js';
 
 /**

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOCS_ROUTE, type StartedServer, startServer } from '../src/index.js';
+import { type StartedServer, startServer } from '../src/index.js';
+import { DOCS_ROUTE } from '../src/plugins/docs.js';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(executablePath);

@@ -4,11 +4,11 @@
  */
 import { connect } from 'node:net';
 import { AdminErrorSchema, GETAPPINFO_PATH, ReadySchema } from '@timock/schema';
+import { findRedisServer, NO_REDIS_SERVER, type RedisServer, startRedisServer } from '@timock/test-support';
 import { request } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APP } from '../src/options.js';
 import { type StartedServer, type StartServerOptions, startServer } from '../src/server.js';
-import { findRedisServer, NO_REDIS_SERVER, type RedisServer, startRedisServer } from './redis-server.js';
 import { signedQuery } from './support.js';
 
 const T = Date.parse('2025-03-10T04:00:00Z');

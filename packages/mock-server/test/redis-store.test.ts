@@ -1,9 +1,9 @@
+import { findRedisServer, NO_REDIS_SERVER, type RedisServer, startRedisServer } from '@timock/test-support';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isStoreUnavailable } from '../src/errors.js';
 import { redactRedisUrl } from '../src/state/redis/connection.js';
 import { RedisStore } from '../src/state/redis/store.js';
 import type { RateLimiter } from '../src/state/store.js';
-import { findRedisServer, NO_REDIS_SERVER, type RedisServer, startRedisServer } from './redis-server.js';
 
 const BIN = findRedisServer();
 if (BIN === undefined) console.warn(NO_REDIS_SERVER);

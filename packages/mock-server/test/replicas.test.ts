@@ -2,11 +2,11 @@
  * Three replicas of the fake on loopback ports, sharing their state in a real `redis-server`.
  */
 import { Writable } from 'node:stream';
+import { findRedisServer, NO_REDIS_SERVER, type RedisServer, startRedisServer } from '@timock/test-support';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_APP } from '../src/options.js';
 import { type StartedServer, startServer } from '../src/server.js';
-import { findRedisServer, NO_REDIS_SERVER, type RedisServer, startRedisServer } from './redis-server.js';
 import { httpTransport, signedQuery, type TestResponse, type Transport } from './support.js';
 
 const BIN = findRedisServer();

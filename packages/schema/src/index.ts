@@ -48,7 +48,6 @@ export {
   RecordedDaySchema,
   type ResolvedAppConfig,
 } from './admin.js';
-export { ADMIN_TAG, registerAdminPaths } from './admin-openapi.js';
 export {
   ERROR_CODE_LIST,
   ERROR_CODES,
@@ -73,7 +72,7 @@ export {
   type TimockErrorOptions,
 } from './errors.js';
 export { EXAMPLE_FAILURE_RESPONSE, EXAMPLE_FILTERED_RESPONSE, EXAMPLE_FULL_RESPONSE } from './examples.js';
-export { isCountText, isUsualDay, isUsualSuccessEnvelope } from './fast-days.js';
+export { isUsualSuccessEnvelope } from './fast-days.js';
 export {
   FIDELITY_NAMES,
   FIDELITY_PROFILES,

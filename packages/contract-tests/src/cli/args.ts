@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatHelp, type HelpFlag, joinNegativeValues, type Paint } from '@timock/mock-server';
 import { type FidelityInput, parseFidelityAssignment, REGION_IDS, SDKAPPID_PATTERN } from '@timock/schema';
+import { formatHelp, type HelpFlag, joinNegativeValues, type Paint } from '@timock/terminal';
 import { REPORTERS, type ReporterName } from '../reporters.js';
 import { CHECKS } from '../run.js';
 import { type TargetInput, TargetSchema } from '../target.js';

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { colorEnabled, painter, progressLine } from '@timock/mock-server';
+import { colorEnabled, painter, progressLine } from '@timock/terminal';
 import pkg from '../../package.json' with { type: 'json' };
 import { startMockTarget } from '../mock-target.js';
 import { formatReport } from '../reporters.js';
@@ -11,7 +11,7 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   /**
-   * True when `out` is a terminal (colours, see `colorEnabled` of `@timock/mock-server`) and `err` is
+   * True when `out` is a terminal (colours, see `colorEnabled` of `@timock/terminal`) and `err` is
    * one (coloured error line, one progress line updated in place).
    */
   readonly outIsTty?: boolean;

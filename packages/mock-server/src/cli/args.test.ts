@@ -2,9 +2,9 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIDELITY_NAMES, FIDELITY_VALUES, FidelityBaseSchema, resolveFidelity } from '@timock/schema';
+import { painter, stripStyles } from '@timock/terminal';
 import { describe, expect, it } from 'vitest';
 import { DEMO_APP } from '../options.js';
-import { painter, stripStyles } from '../terminal.js';
 import {
   CliUsageError,
   COMMANDS,

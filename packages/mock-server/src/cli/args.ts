@@ -13,12 +13,12 @@ import {
   type RegionId,
   regionOrigin,
 } from '@timock/schema';
+import { formatHelp, type HelpFlag, type HelpSpec, joinNegativeValues, type Paint } from '@timock/terminal';
 import { z } from 'zod';
 import { isLoopback } from '../control/access.js';
 import { MAX_JOURNAL_SIZE } from '../control/journal.js';
 import { DEMO_APP, type RedisOptions, RedisOptionsSchema, ServerOptionsSchema } from '../options.js';
 import { jsonErrorReason } from '../plugins/logging.js';
-import { formatHelp, type HelpFlag, type HelpSpec, joinNegativeValues, type Paint } from '../terminal.js';
 
 /** A problem with the command line, the environment or the config file: one line, exit code 2. */
 export class CliUsageError extends Error {

@@ -1,6 +1,6 @@
+import type { Paint } from '@timock/terminal';
 import { instant, quoted, relative } from '../api/reasons.js';
 import { decodeUserSig, inspectUserSig, userSigReason } from '../api/usersig.js';
-import type { Paint } from '../terminal.js';
 import type { UserSigInspectCommand } from './args.js';
 
 /** What `timock usersig inspect --json` prints. Holds no key (and not the UserSig). */

@@ -1,6 +1,6 @@
 import { ADMIN_PREFIX } from '@timock/schema';
+import type { Paint } from '@timock/terminal';
 import { startProxy } from '../proxy/proxy.js';
-import type { Paint } from '../terminal.js';
 import { listenUsageError, type ProxyCommand } from './args.js';
 import type { CliOutput, CliResult } from './run.js';
 

@@ -11,13 +11,13 @@ import {
   GETAPPINFO_PATH,
   resolveFidelity,
 } from '@timock/schema';
+import { colorEnabled, type Paint, painter } from '@timock/terminal';
 import pkg from '../../package.json' with { type: 'json' };
 import { DEMO_APP, type ServerOptions, ServerOptionsSchema } from '../options.js';
 import { readableLines, stdoutLines } from '../plugins/logging.js';
 import type { StartedProxy } from '../proxy/proxy.js';
 import { type StartedServer, startServer } from '../server.js';
 import { redactRedisUrl } from '../state/redis/connection.js';
-import { colorEnabled, type Paint, painter } from '../terminal.js';
 import {
   adminLoopbackOnly,
   CliUsageError,

@@ -1,7 +1,7 @@
+import { painter } from '@timock/terminal';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { painter } from '../terminal.js';
 import { jsonErrorReason, logsAt, REDACTED, readableLine, redactUrl, requestLineWriter } from './logging.js';
 
 const reasonOf = (text: string): string => {

@@ -1,7 +1,7 @@
+import type { Paint } from '@timock/terminal';
 import type { FastifyBaseLogger, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { destination, type Level, type Logger, symbols } from 'pino';
 import type { LoggerOption } from '../options.js';
-import type { Paint } from '../terminal.js';
 
 /** What replaces a secret in a log line. */
 export const REDACTED = '[redacted]';

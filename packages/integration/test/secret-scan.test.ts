@@ -7,7 +7,8 @@
  * (status, headers, body) to the scenario's calls, every admin answer (journal, faults, apps, health),
  * every error message of the in-process controls and options, stdout and stderr of the `timock`
  * command (config errors, `serve` at trace with requests, `usersig`, `record` failures), and the
- * `timock-contract` reports (pretty, json, junit) run against the fake with a key.
+ * `timock-contract` command (its published bin) reports (pretty, json, junit) run against the fake with
+ * a key.
  *
  * Why one suite and not a hook around the whole vitest run: the other suites start their fakes with
  * logging off and in other worker processes, so a global hook would see little and could not tell a
@@ -24,11 +25,9 @@ import { dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { buildServer, inspectUserSig, type MockControls, signUserSig } from '@timock/mock-server';
 import { ADMIN_PREFIX, GETAPPINFO_PATH } from '@timock/schema';
+import { findRedisServer, NO_REDIS_SERVER, startRedisServer } from '@timock/test-support';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The fake's own test helper that starts a redis-server (a private test-support package is its proper home).
-import { findRedisServer, NO_REDIS_SERVER, startRedisServer } from '../../mock-server/test/redis-server.js';
-import { runCli } from '../src/cli/run.js';
 
 type FastifyInstance = ReturnType<typeof buildServer>;
 
@@ -628,26 +627,19 @@ describe('a broad run', () => {
     };
     await admin('POST', '/reset');
     for (const reporter of ['pretty', 'json', 'junit']) {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await runCli(['--target', 'mock', '--reporter', reporter], env, {
-        out: (t) => out.push(t),
-        err: (t) => err.push(t),
-      });
-      expect(code).toBe(0);
-      capture(`contract ${reporter} report`, out.join(''));
-      capture(`contract ${reporter} stderr`, err.join(''));
+      const run = await timockContract(['--target', 'mock', '--reporter', reporter], env);
+      expect(run.code).toBe(0);
+      capture(`contract ${reporter} report`, run.stdout);
+      capture(`contract ${reporter} stderr`, run.stderr);
     }
     // A failing run shows requests and answers in its report: against the wrong key.
-    const out: string[] = [];
-    const code = await runCli(
+    const failing = await timockContract(
       ['--target', 'mock', '--reporter', 'json', '--only', 'shape.', '--only', 'auth.'],
       { ...env, TIM_SECRET_KEY: APP_B.secretKey },
-      { out: (t) => out.push(t), err: (t) => out.push(t) },
     );
-    expect(code).toBe(1);
-    capture('contract failing report', out.join(''));
-  }, 30_000);
+    expect(failing.code).toBe(1);
+    capture('contract failing report', failing.stdout + failing.stderr);
+  }, 60_000);
 
   it('ends with the journal, every admin view and the complete log', async () => {
     for (const base of [url, guardedUrl]) {
@@ -678,7 +670,10 @@ describe('the scan', () => {
 
 // ------------------------------------------------------------------ the timock command
 
-const MOCK_SERVER_DIR = dirname(createRequire(import.meta.url).resolve('@timock/mock-server/package.json'));
+const resolvePackage = (name: string) =>
+  dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+const MOCK_SERVER_DIR = resolvePackage('@timock/mock-server');
+const CONTRACT_TESTS_DIR = resolvePackage('@timock/contract-tests');
 
 interface Ran {
   code: number | null;
@@ -692,9 +687,28 @@ function spawnTimock(
   env: Record<string, string>,
   whileUp?: (url: string) => Promise<void>,
 ): Promise<Ran> {
+  return spawnBin(MOCK_SERVER_DIR, 'bin/timock.js', args, env, whileUp);
+}
+
+/** Runs `timock-contract` (its published bin) with `args` to its end, uncoloured. */
+function timockContract(args: string[], env: Record<string, string>): Promise<Ran> {
+  return spawnBin(CONTRACT_TESTS_DIR, 'bin/timock-contract.js', args, { NO_COLOR: '1', ...env });
+}
+
+/**
+ * Spawns a package's bin (relative to its directory) with none of the caller's `TIM*` variables;
+ * `whileUp` runs once it prints a `serving getappinfo at` URL, then SIGTERM.
+ */
+function spawnBin(
+  cwd: string,
+  bin: string,
+  args: string[],
+  env: Record<string, string>,
+  whileUp?: (url: string) => Promise<void>,
+): Promise<Ran> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TIM')));
-  const child = spawn(process.execPath, ['bin/timock.js', ...args], {
-    cwd: MOCK_SERVER_DIR,
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd,
     env: { ...base, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
