@@ -78,6 +78,7 @@ export {
   type FidelityProfile,
   FidelitySchema,
   type FidelitySetting,
+  fidelityFromSettings,
   parseFidelityAssignment,
   resolveFidelity,
   successKeys,

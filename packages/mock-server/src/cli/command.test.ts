@@ -3,17 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIDELITY_NAMES, FIDELITY_VALUES, FidelityBaseSchema, resolveFidelity } from '@timock/schema';
 import { describe, expect, it } from 'vitest';
-import { DEMO_APP } from '../options.js';
+import { DEMO_APP, resolveServerOptions, ServerOptionsSchema } from '../options.js';
 import { painter, stripStyles } from '../terminal.js';
-import {
-  CliUsageError,
-  COMMANDS,
-  configPermissionWarning,
-  HELP_SPECS,
-  helpText,
-  parseCommand,
-  RECORD_FLAGS,
-} from './args.js';
+import { COMMANDS, type Command, HELP_SPECS, helpText, parseCommand } from './command.js';
+import { configPermissionWarning } from './config-file.js';
+import { isCliUsageError } from './flags.js';
+import { RECORD_FLAGS } from './record.js';
+import type { ServeCommand } from './serve.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'timock-args-'));
 const file = (name: string, text: string) => {
@@ -21,11 +17,18 @@ const file = (name: string, text: string) => {
   writeFileSync(path, text);
   return path;
 };
+/** The serve command the arguments parse to. */
+const serve = (argv: string[], env: Record<string, string> = {}): ServeCommand => {
+  const cmd: Command = parseCommand(argv, env);
+  if (cmd.kind !== 'serve') throw new Error(`expected serve, got ${cmd.kind}`);
+  return cmd;
+};
 const usage = (argv: string[], env: Record<string, string> = {}) => {
   try {
     parseCommand(argv, env);
   } catch (error) {
-    expect(error).toBeInstanceOf(CliUsageError);
+    expect(isCliUsageError(error)).toBe(true);
+    expect(error).toMatchObject({ name: 'CliUsageError', code: 'TIMOCK_CLI_USAGE' });
     return (error as Error).message;
   }
   throw new Error('expected a usage error');
@@ -33,26 +36,28 @@ const usage = (argv: string[], env: Record<string, string> = {}) => {
 
 describe('parseCommand', () => {
   it('serves on 127.0.0.1:8080 with the demo app by default, with or without "serve"', () => {
+    // The options hold only what was given (and where to listen): the server's schema fills the rest.
     const expected = {
       kind: 'serve',
-      host: '127.0.0.1',
-      port: 8080,
-      seed: undefined,
-      now: undefined,
-      config: undefined,
-      configPath: undefined,
-      https: undefined,
+      options: { host: '127.0.0.1', port: 8080, fixtures: [], fidelity: {} },
       logLevel: 'info',
-      redis: undefined,
-      admin: true,
-      adminToken: undefined,
-      journalSize: undefined,
-      fixtures: [],
-      timeouts: {},
-      fidelity: {},
+      logFormat: undefined,
+      selfSigned: false,
+      configPath: undefined,
+      fixturePaths: [],
     };
     expect(parseCommand([], {})).toEqual(expected);
     expect(parseCommand(['serve'], {})).toEqual(expected);
+    const { host, port, ...server } = serve([]).options;
+    const resolved = resolveServerOptions(server);
+    expect(resolved).toMatchObject({
+      seed: 42,
+      admin: true,
+      journalSize: 1000,
+      cacheBudget: 64 * 1024 * 1024,
+      headersTimeout: 10_000,
+    });
+    for (const key of ['redis', 'adminToken', 'https'] as const) expect(resolved[key], key).toBeUndefined();
   });
 
   it('reads flags, and environment variables when a flag is absent (flags win)', () => {
@@ -63,16 +68,11 @@ describe('parseCommand', () => {
       TIMOCK_NOW: '2025-03-10T12:00:00+08:00',
       TIMOCK_LOG_LEVEL: 'warn',
     };
-    expect(parseCommand([], env)).toMatchObject({
-      host: '0.0.0.0',
-      port: 9000,
-      seed: 7,
-      now: Date.parse('2025-03-10T04:00:00Z'),
-      logLevel: 'warn',
-    });
-    expect(parseCommand(['--port', '0', '--seed', '8', '--log-level', 'silent'], env)).toMatchObject({
-      port: 0,
-      seed: 8,
+    const fromEnv = serve([], env);
+    expect(fromEnv).toMatchObject({ options: { host: '0.0.0.0', port: 9000, seed: 7 }, logLevel: 'warn' });
+    expect(fromEnv.options.now?.()).toBe(Date.parse('2025-03-10T04:00:00Z'));
+    expect(serve(['--port', '0', '--seed', '8', '--log-level', 'silent'], env)).toMatchObject({
+      options: { port: 0, seed: 8 },
       logLevel: 'silent',
     });
   });
@@ -82,7 +82,7 @@ describe('parseCommand', () => {
       'good.json',
       JSON.stringify({ apps: [{ ...DEMO_APP, sdkappid: 1400000001 }], seed: 3 }),
     );
-    expect(parseCommand(['--config', good], {})).toMatchObject({ config: { seed: 3 }, configPath: good });
+    expect(parseCommand(['--config', good], {})).toMatchObject({ options: { seed: 3 }, configPath: good });
     expect(parseCommand([], { TIMOCK_CONFIG: good })).toMatchObject({ configPath: good });
     expect(usage(['--config', join(dir, 'missing.json')])).toMatch(/missing\.json not found/);
     expect(usage(['--config', file('bad.json', '{"apps": [')])).toMatch(/bad\.json is not valid JSON/);
@@ -113,17 +113,17 @@ describe('parseCommand', () => {
   });
 
   it('reads --redis/--redis-prefix or their variables over the config file, naming a bad URL by its flag only', () => {
-    expect(parseCommand(['--redis', 'redis://127.0.0.1:6390'], {})).toMatchObject({
+    expect(serve(['--redis', 'redis://127.0.0.1:6390']).options).toMatchObject({
       redis: { url: 'redis://127.0.0.1:6390', keyPrefix: 'timock', commandTimeoutMs: 1000 },
     });
     expect(
-      parseCommand([], { TIMOCK_REDIS_URL: 'rediss://:pw@cache:6380/1', TIMOCK_REDIS_PREFIX: 'staging' }),
+      serve([], { TIMOCK_REDIS_URL: 'rediss://:pw@cache:6380/1', TIMOCK_REDIS_PREFIX: 'staging' }).options,
     ).toMatchObject({ redis: { url: 'rediss://:pw@cache:6380/1', keyPrefix: 'staging' } });
     const withRedis = file('redis.json', JSON.stringify({ redis: { url: 'redis://a:1', keyPrefix: 'cfg' } }));
-    expect(parseCommand(['--config', withRedis, '--redis-prefix', 'flag'], {})).toMatchObject({
+    expect(serve(['--config', withRedis, '--redis-prefix', 'flag']).options).toMatchObject({
       redis: { url: 'redis://a:1', keyPrefix: 'flag' },
     });
-    expect(parseCommand(['--config', withRedis, '--redis', 'redis://b:2'], {})).toMatchObject({
+    expect(serve(['--config', withRedis, '--redis', 'redis://b:2']).options).toMatchObject({
       redis: { url: 'redis://b:2', keyPrefix: 'cfg' },
     });
     const secret = usage(['--redis', 'http://:hunter2@cache:6379']);
@@ -135,12 +135,14 @@ describe('parseCommand', () => {
   });
 
   it('asks for a self-signed certificate with --https alone, and reads --cert/--key', () => {
-    expect(parseCommand(['--https'], {})).toMatchObject({ https: 'self-signed' });
-    expect(parseCommand([], { TIMOCK_HTTPS: '1' })).toMatchObject({ https: 'self-signed' });
+    expect(serve(['--https'])).toMatchObject({ selfSigned: true });
+    expect(serve(['--https']).options.https).toBeUndefined();
+    expect(serve([], { TIMOCK_HTTPS: '1' })).toMatchObject({ selfSigned: true });
     const cert = file('c.pem', 'CERT');
     const key = file('k.pem', 'KEY');
-    expect(parseCommand(['--https', '--cert', cert, '--key', key], {})).toMatchObject({
-      https: { cert: 'CERT', key: 'KEY' },
+    expect(serve(['--https', '--cert', cert, '--key', key])).toMatchObject({
+      selfSigned: false,
+      options: { https: { cert: 'CERT', key: 'KEY' } },
     });
   });
 
@@ -163,22 +165,23 @@ describe('parseCommand', () => {
   });
 
   it('reads the control-plane flags, their environment variables and config fields', () => {
-    expect(parseCommand(['--no-admin', '--journal-size', '50'], {})).toMatchObject({
+    expect(serve(['--no-admin', '--journal-size', '50']).options).toMatchObject({
       admin: false,
       journalSize: 50,
     });
-    expect(parseCommand([], { TIMOCK_NO_ADMIN: '1', TIMOCK_JOURNAL_SIZE: '7' })).toMatchObject({
+    expect(serve([], { TIMOCK_NO_ADMIN: '1', TIMOCK_JOURNAL_SIZE: '7' }).options).toMatchObject({
       admin: false,
       journalSize: 7,
     });
     const token = 'tok-0123456789';
-    expect(parseCommand(['--admin-token', token], {})).toMatchObject({ admin: true, adminToken: token });
-    expect(parseCommand([], { TIMOCK_ADMIN_TOKEN: token })).toMatchObject({ adminToken: token });
+    const withToken = serve(['--admin-token', token]).options;
+    expect(withToken).toMatchObject({ adminToken: token });
+    // admin is not set: the server's default (on) applies.
+    expect(withToken.admin).toBeUndefined();
+    expect(ServerOptionsSchema.shape.admin.parse(withToken.admin)).toBe(true);
+    expect(serve([], { TIMOCK_ADMIN_TOKEN: token }).options).toMatchObject({ adminToken: token });
     const config = file('admin.json', JSON.stringify({ admin: false, journalSize: 9 }));
-    expect(parseCommand(['--config', config], {})).toMatchObject({
-      admin: false,
-      config: { journalSize: 9 },
-    });
+    expect(serve(['--config', config]).options).toMatchObject({ admin: false, journalSize: 9 });
     expect(usage(['--journal-size', '0'])).toMatch(/--journal-size must be an integer from 1 to 100000/);
     expect(usage(['--journal-size', '100001'])).toMatch(/--journal-size/);
     expect(usage(['--admin-token', 'short'])).toMatch(/--admin-token must be 8 to 256 printable/);
@@ -197,11 +200,15 @@ describe('parseCommand', () => {
       days: [{ Date: '20250309', ActiveUserNum: '3' }],
     };
     const path = file('rec.json', JSON.stringify(fixture));
-    expect(parseCommand(['--fixtures', path], {})).toMatchObject({ fixtures: [{ path, fixture }] });
+    expect(serve(['--fixtures', path])).toMatchObject({
+      options: { fixtures: [fixture] },
+      fixturePaths: [path],
+    });
     const config = file('with-fixtures.json', JSON.stringify({ fixtures: 'rec.json' }));
-    const viaConfig = parseCommand(['--config', config], {});
-    expect(viaConfig).toMatchObject({ fixtures: [{ path, fixture }] });
-    expect((viaConfig as { config: object }).config).toEqual({});
+    const viaConfig = serve(['--config', config]);
+    expect(viaConfig).toMatchObject({ options: { fixtures: [fixture] }, fixturePaths: [path] });
+    // The config file's fixture paths become fixtures: no other option comes from it.
+    expect(viaConfig.options).toEqual({ host: '127.0.0.1', port: 8080, fixtures: [fixture], fidelity: {} });
     expect(usage(['--fixtures', path, '--fixtures', path])).toMatch(/both record app 1400000005/);
     expect(usage(['--fixtures', join(dir, 'none.json')])).toMatch(/fixture file .*none\.json not found/);
     const bad = file('bad-fixture.json', JSON.stringify({ ...fixture, days: [{ Date: 'x' }] }));
@@ -237,11 +244,7 @@ describe('parseCommand', () => {
 });
 
 describe('fidelity: --strict, --fidelity, their variables and the config file', () => {
-  const fidelityOf = (argv: string[], env: Record<string, string> = {}) => {
-    const cmd = parseCommand(argv, env);
-    if (cmd.kind !== 'serve') throw new Error('expected serve');
-    return cmd.fidelity;
-  };
+  const fidelityOf = (argv: string[], env: Record<string, string> = {}) => serve(argv, env).options.fidelity;
 
   it('accepts every setting of FidelityBaseSchema with each of its values, booleans as true/false', () => {
     expect(Object.keys(FIDELITY_VALUES)).toEqual(FIDELITY_NAMES);
@@ -338,20 +341,24 @@ describe('fidelity: --strict, --fidelity, their variables and the config file', 
 
 describe('timeouts and config file permissions', () => {
   it('reads the four timeouts from flags, then the environment, and refuses bad values in one line', () => {
-    const cmd = parseCommand(['--headers-timeout', '500', '--connection-timeout', '0'], {
+    const cmd = serve(['--headers-timeout', '500', '--connection-timeout', '0'], {
       TIMOCK_REQUEST_TIMEOUT: '900',
       TIMOCK_KEEP_ALIVE_TIMEOUT: '1000',
       TIMOCK_HEADERS_TIMEOUT: '700',
     });
-    expect(cmd).toMatchObject({
-      timeouts: { headersTimeout: 500, requestTimeout: 900, keepAliveTimeout: 1000, connectionTimeout: 0 },
+    expect(cmd.options).toMatchObject({
+      headersTimeout: 500,
+      requestTimeout: 900,
+      keepAliveTimeout: 1000,
+      connectionTimeout: 0,
     });
+    expect(cmd.options.drainTimeout).toBeUndefined();
     expect(usage(['--request-timeout', '0'])).toBe(
       '--request-timeout must be an integer from 1 to 86400000, got "0"',
     );
     expect(usage(['--keep-alive-timeout', '5s'])).toMatch(/^--keep-alive-timeout must be an integer/);
     const config = file('timeouts.json', JSON.stringify({ requestTimeout: 1234 }));
-    expect(parseCommand(['--config', config], {})).toMatchObject({ config: { requestTimeout: 1234 } });
+    expect(serve(['--config', config]).options).toMatchObject({ requestTimeout: 1234 });
   });
 
   it('warns in one line, without the key, when a config file with secret keys is readable by group or others', () => {
