@@ -51,13 +51,13 @@ const plain = (text: string) => text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').rep
 /** The help line of an option: its meaning, then its range or values and its default. */
 function optionHelp(schema: z.ZodType, lead: string | undefined, type: 'string' | 'boolean'): string {
   const shape = shapeOf(schema);
+  const meaning = [lead, shape.description && plain(shape.description)].filter(Boolean).join(': ');
+  // A boolean flag gives the option one value: the option's default is not the flag's.
+  if (type === 'boolean') return meaning;
   const facts: string[] = [];
-  // A boolean flag sets one value: the option's default is not the flag's.
-  if (type === 'boolean') return [lead, shape.description && plain(shape.description)].filter(Boolean).join(': ');
   if (shape.type === 'integer') facts.push(range(shape).join('..'));
   if (shape.enum !== undefined) facts.push(shape.enum.join('|'));
   if (shape.default !== undefined) facts.push(`default ${String(shape.default)}`);
-  const meaning = [lead, shape.description && plain(shape.description)].filter(Boolean).join(': ');
   return facts.length === 0 ? meaning : `${meaning} (${facts.join(', ')})`;
 }
 
