@@ -26,6 +26,23 @@ describe('parseCommand', () => {
     expect(parseCommand(['openapi'], {})).toEqual({ kind: 'openapi' });
   });
 
+  it('parses proxy: where it listens and its timeout from its option schema, named by flag when refused', () => {
+    expect(parseCommand(['proxy', '--region', 'singapore'], {})).toMatchObject({
+      kind: 'proxy',
+      host: '127.0.0.1',
+      port: 9000,
+      timeoutMs: 10_000,
+    });
+    expect(parseCommand(['proxy', '--upstream', 'http://127.0.0.1:9/', '--port', '0'], {})).toMatchObject({
+      upstream: 'http://127.0.0.1:9',
+      port: 0,
+    });
+    expect(usage(['proxy', '--region', 'singapore', '--timeout', '0'])).toBe(
+      '--timeout must be an integer from 1 to 600000, got "0"',
+    );
+    expect(usage(['proxy', '--region', 'singapore', '--host', ''])).toBe('--host must not be empty');
+  });
+
   it('parses record and refuses incomplete or contradictory flags', () => {
     const base = ['--sdkappid', '1400000000', '--secret-key', 'k', '--out', 'f.json'];
     expect(parseCommand(['record', '--upstream', 'http://127.0.0.1:9/', ...base], {})).toEqual({

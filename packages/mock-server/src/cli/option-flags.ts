@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { HelpFlag } from '../terminal.js';
-import { CliUsageError, type FlagValue } from './flags.js';
+import { type CliEnv, CliUsageError, type FlagValue, flagSet, issueLines, readFlag } from './flags.js';
 
 /** A flag that sets one option, e.g. `--port` sets `port`, `--redis-prefix` sets `redis.keyPrefix`. */
 export interface OptionFlag extends HelpFlag {
@@ -114,4 +114,49 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
     cur = copy;
   }
   cur[keys.at(-1)!] = value;
+}
+
+/** The option flags of `table` that were given, as flags or by their variables, each with its value. */
+export function givenOptionFlags(
+  table: Readonly<Record<string, HelpFlag>>,
+  values: Readonly<Record<string, unknown>>,
+  env: CliEnv,
+): [OptionFlag, FlagValue][] {
+  const given: [OptionFlag, FlagValue][] = [];
+  for (const [name, flag] of Object.entries(table)) {
+    if (!('option' in flag)) continue;
+    const value =
+      flag.type !== 'boolean'
+        ? readFlag(name, flag, values, env)
+        : flagSet(name, flag, values, env)
+          ? { text: '', source: values[name] === true ? `--${name}` : flag.env! }
+          : undefined;
+    if (value !== undefined) given.push([flag as OptionFlag, value]);
+  }
+  return given;
+}
+
+/**
+ * Sets each given flag's option in `input` and checks, in one parse, the options `input` holds with
+ * `schema` (defaults filled in for those set to `undefined`). A refused value is named by its flag, or
+ * by the variable it came from.
+ *
+ * @returns the checked options
+ * @throws {@link CliUsageError} naming the first refused flag
+ */
+export function checkOptionFlags<S extends z.ZodObject>(
+  schema: S,
+  given: readonly [OptionFlag, FlagValue][],
+  input: Record<string, unknown>,
+): Partial<z.output<S>> {
+  for (const [flag, value] of given) setPath(input, flag.option, optionValue(flag, value.text));
+  const keys = Object.fromEntries(Object.keys(input).map((key) => [key, true] as const));
+  const parsed = (schema.pick(keys as never) as z.ZodType).safeParse(input);
+  if (parsed.success) return parsed.data as Partial<z.output<S>>;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.join('.');
+  const match = given.find(([flag]) => path === flag.option || path.startsWith(`${flag.option}.`));
+  throw match
+    ? optionProblem(match[0], match[1], issue)
+    : new CliUsageError(issueLines(parsed.error).join('; '));
 }

@@ -2,18 +2,40 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ADMIN_PREFIX, REGION_IDS, regionOrigin } from '@timock/schema';
+import { z } from 'zod';
 import { type StartedProxy, startProxy } from '../proxy/proxy.js';
 import type { HelpSpec, Paint } from '../terminal.js';
 import {
   CliUsageError,
   EXIT_CODES,
   HELP_FLAG,
-  integer,
   listenUsageError,
   parseFlags,
   readFlagFile,
   upstreamFlag,
 } from './flags.js';
+import { checkOptionFlags, givenOptionFlags, optionFlag } from './option-flags.js';
+import { ServeCliOptionsSchema } from './serve.js';
+
+const { host, port } = ServeCliOptionsSchema.shape;
+
+/** What `timock proxy` takes besides its upstream and files: where it listens, how long it waits. */
+export const ProxyCliOptionsSchema = z.strictObject({
+  host,
+  port: port
+    .unwrap()
+    .default(9000)
+    .meta(z.globalRegistry.get(port) ?? {}),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(600_000)
+    .default(10_000)
+    .meta({ description: 'upstream headers and body timeout, in ms' }),
+});
+
+const P = ProxyCliOptionsSchema.shape;
 
 /** Every flag of `timock proxy`, in help order. */
 export const PROXY_FLAGS = {
@@ -23,15 +45,15 @@ export const PROXY_FLAGS = {
     help: 'forward to this origin, e.g. a staging gateway or a fake',
   },
   region: { type: 'string', value: 'R', help: `forward to the vendor's region: ${REGION_IDS.join(', ')}` },
-  host: { type: 'string', value: 'HOST', help: 'interface to listen on (default 127.0.0.1)' },
-  port: { type: 'string', value: 'PORT', help: 'port, 0 = any free port (default 9000)' },
+  host: optionFlag('host', P.host, { value: 'HOST' }),
+  port: optionFlag('port', P.port, { value: 'PORT' }),
   record: {
     type: 'string',
     value: 'FILE',
     help: 'write each full pull that passes every check to FILE, a fixture for timock --fixtures',
   },
   ca: { type: 'string', value: 'FILE', help: 'PEM CA certificate to trust for the upstream' },
-  timeout: { type: 'string', value: 'MS', help: 'upstream headers and body timeout (default 10000)' },
+  timeout: optionFlag('timeoutMs', P.timeoutMs, { value: 'MS' }),
   https: {
     type: 'boolean',
     help: 'listen with HTTPS, with --cert and --key (as clients reach the real gateway)',
@@ -41,19 +63,17 @@ export const PROXY_FLAGS = {
   help: HELP_FLAG,
 } as const;
 
+type ProxyListen = z.output<typeof ProxyCliOptionsSchema>;
+
 /** `timock proxy`: forward to an upstream and check each answer against the contract. */
-export interface ProxyCommand {
+export interface ProxyCommand extends ProxyListen {
   kind: 'proxy';
   /** The origin to forward to (`--upstream`, or the origin of `--region`). */
   upstream: string;
-  host: string;
-  port: number;
   /** Fixture file to write passing full pulls to (`--record`). */
   record: string | undefined;
   /** PEM CA certificate to trust for the upstream (`--ca`). */
   ca: string | undefined;
-  /** Upstream timeout, ms (`--timeout`). */
-  timeoutMs: number;
   /** PEM certificate and key to listen with HTTPS (`--https --cert --key`). */
   https: { cert: string; key: string } | undefined;
 }
@@ -76,7 +96,9 @@ export function parseProxy(args: readonly string[]): ProxyCommand | { kind: 'hel
   if (values.help) return { kind: 'help', command: 'proxy' };
   const target = upstreamFlag('proxy', values);
   const upstream = 'baseUrl' in target ? target.baseUrl : regionOrigin(target.region);
-  if (values.host === '') throw new CliUsageError('--host must not be empty');
+  const given = givenOptionFlags(PROXY_FLAGS, values, {});
+  const listen = { host: undefined, port: undefined, timeoutMs: undefined };
+  const options = checkOptionFlags(ProxyCliOptionsSchema, given, listen) as ProxyListen;
   if (values.record === '') throw new CliUsageError('--record must name a file');
   if (values.record !== undefined && !existsSync(dirname(resolve(values.record)))) {
     throw new CliUsageError(`--record ${values.record}: its directory does not exist`);
@@ -86,11 +108,9 @@ export function parseProxy(args: readonly string[]): ProxyCommand | { kind: 'hel
     kind: 'proxy',
     https: httpsFlags(values),
     upstream,
-    host: values.host ?? '127.0.0.1',
-    port: integer('--port', values.port ?? '9000', 0, 65535),
+    ...options,
     record: values.record,
     ca,
-    timeoutMs: integer('--timeout', values.timeout ?? '10000', 1, 600_000),
   };
 }
 

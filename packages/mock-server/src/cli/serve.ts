@@ -13,15 +13,13 @@ import {
   type CliEnv,
   CliUsageError,
   EXIT_CODES,
-  type FlagValue,
   flagSet,
   HELP_FLAG,
-  issueLines,
   parseFlags,
   readFlag,
   readFlagFile,
 } from './flags.js';
-import { type OptionFlag, optionFlag, optionProblem, optionValue, setPath } from './option-flags.js';
+import { checkOptionFlags, givenOptionFlags, optionFlag } from './option-flags.js';
 
 /** The log levels `--log-level` accepts. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -161,49 +159,28 @@ export function adminLoopbackOnly(options: Pick<ServeOptions, 'admin' | 'adminTo
   return admin && adminToken === undefined && !(host === 'localhost' || isLoopback(host));
 }
 
-/** The option flags given (as flags or environment variables), each with its value and source. */
-function givenFlags(values: Readonly<Record<string, unknown>>, env: CliEnv): [OptionFlag, FlagValue][] {
-  const given: [OptionFlag, FlagValue][] = [];
-  for (const [name, flag] of Object.entries(SERVE_FLAGS)) {
-    if (!('option' in flag)) continue;
-    const value =
-      flag.type === 'boolean'
-        ? flagSet(name, flag, values, env)
-          ? { text: '', source: values[name] === true ? `--${name}` : flag.env! }
-          : undefined
-        : readFlag(name, flag, values, env);
-    // An empty Redis URL counts as unset: a variable left empty in a compose file.
-    if (value !== undefined && !(flag.option === 'redis.url' && value.text === '')) given.push([flag, value]);
-  }
-  return given;
-}
-
 /**
- * The config file's options with the given flags over them, checked once by the options' schemas. A
- * bad value is named by its flag, or by its variable when it came from one.
+ * The config file's options with the given flags and variables over them, checked once by the options'
+ * schemas. A bad value is named by its flag, or by its variable when it came from one.
  */
-function withFlags(config: Omit<ConfigFile, 'fixtures'>, given: [OptionFlag, FlagValue][]) {
+function withFlags(
+  config: Omit<ConfigFile, 'fixtures'>,
+  values: Readonly<Record<string, unknown>>,
+  env: CliEnv,
+) {
+  // An empty Redis URL counts as unset: a variable left empty in a compose file.
+  const given = givenOptionFlags(SERVE_FLAGS, values, env).filter(
+    ([flag, value]) => !(flag.option === 'redis.url' && value.text === ''),
+  );
   const input: Record<string, unknown> = { host: undefined, port: undefined, logLevel: undefined };
-  for (const [flag, value] of given) {
-    if (flag.option.startsWith('redis.') && !('redis' in input)) {
-      input.redis = typeof config.redis === 'string' ? { url: config.redis } : { ...config.redis };
+  if (given.some(([flag]) => flag.option.startsWith('redis.'))) {
+    input.redis = typeof config.redis === 'string' ? { url: config.redis } : { ...config.redis };
+    const url = given.some(([flag]) => flag.option === 'redis.url');
+    if (!url && (input.redis as { url?: string }).url === undefined) {
+      throw new CliUsageError('--redis-prefix needs --redis URL');
     }
-    setPath(input, flag.option, optionValue(flag, value.text));
   }
-  if (input.redis !== undefined && (input.redis as { url?: string }).url === undefined) {
-    throw new CliUsageError('--redis-prefix needs --redis URL');
-  }
-  const keys = Object.fromEntries(Object.keys(input).map((key) => [key, true] as const));
-  const parsed = ServeOptionsSchema.pick(
-    keys as Record<keyof typeof ServeOptionsSchema.shape, true>,
-  ).safeParse(input);
-  if (parsed.success) return { ...config, ...(parsed.data as Partial<z.output<typeof ServeOptionsSchema>>) };
-  const issue = parsed.error.issues[0]!;
-  const path = issue.path.join('.');
-  const match = given.find(([flag]) => path === flag.option || path.startsWith(`${flag.option}.`));
-  throw match
-    ? optionProblem(match[0], match[1], issue)
-    : new CliUsageError(issueLines(parsed.error).join('; '));
+  return { ...config, ...checkOptionFlags(ServeOptionsSchema, given, input) };
 }
 
 /** `--https`, `--cert`, `--key` (or their variables): PEM files read, or a self-signed certificate asked for. */
@@ -255,7 +232,7 @@ export function parseServe(args: readonly string[], env: CliEnv) {
   const configPath = configText === '' ? undefined : configText;
   const file = configPath === undefined ? {} : readConfigFile(configPath);
   const { fixtures: fixtureFiles, ...config } = file;
-  const { logLevel, logFormat, ...options } = withFlags(config, givenFlags(values, env));
+  const { logLevel, logFormat, ...options } = withFlags(config, values, env);
   if (options.admin === false && values['admin-token'] !== undefined) {
     throw new CliUsageError('--admin-token and --no-admin exclude each other');
   }
