@@ -19,18 +19,12 @@ import { redactRedisUrl } from '../state/redis/connection.js';
 import type { Paint } from '../terminal.js';
 import { configPermissionWarning } from './config-file.js';
 import { CliUsageError, listenUsageError } from './flags.js';
+import type { CliOutput } from './run.js';
 import { adminLoopbackOnly, type ServeCommand } from './serve.js';
 
 /** The package version (package.json is inlined into the bundle at build time). */
 export function packageVersion(): string {
   return pkg.version;
-}
-
-/** Where `timock serve` writes: whole lines, and whether each stream is a terminal. */
-export interface ServeOutput {
-  outLine(line: string): void;
-  errLine(line: string): void;
-  readonly outIsTty?: boolean;
 }
 
 async function selfSignedCertificate(): Promise<{ key: string; cert: string }> {
@@ -195,7 +189,7 @@ function invalidOptions(error: unknown, configPath: string | undefined): unknown
  */
 export async function startServe(
   cmd: ServeCommand,
-  output: ServeOutput,
+  output: CliOutput,
   paints: { out: Paint; err: Paint },
 ): Promise<{ server: StartedServer; drainTimeout: number }> {
   const format = cmd.logFormat ?? (output.outIsTty ? 'pretty' : 'json');
