@@ -7,7 +7,7 @@ import { isAuthError, isBackendError, isRateLimited, TimApiError } from '../../p
 import { ClientOptionsSchema, defaultSleep, RetryOptionsSchema } from '../../packages/client/src/options.js';
 import { CHECKS } from '../../packages/contract-tests/src/run.js';
 import { OWN_ERROR_CODES } from '../../packages/mock-server/src/api/own-codes.js';
-import { ConfigFileSchema } from '../../packages/mock-server/src/cli/args.js';
+import { ConfigFileSchema } from '../../packages/mock-server/src/cli/config-file.js';
 import { DEMO_APP, RedisOptionsSchema, ServerOptionsSchema } from '../../packages/mock-server/src/options.js';
 import {
   AppConfigSchema,

@@ -8,8 +8,8 @@ import { main } from './cli/run.js';
 const CLOSE_MARGIN_MS = 5_000;
 
 const output = {
-  out: (line: string) => process.stdout.write(`${line}\n`),
-  err: (line: string) => process.stderr.write(`${line}\n`),
+  outLine: (line: string) => process.stdout.write(`${line}\n`),
+  errLine: (line: string) => process.stderr.write(`${line}\n`),
   outIsTty: process.stdout.isTTY,
   errIsTty: process.stderr.isTTY,
 };
@@ -26,17 +26,21 @@ if ('exitCode' in result) {
   const stop = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    output.err(`timock: ${signal} received, closing (requests in flight have ${drainTimeout} ms to finish)`);
+    output.errLine(
+      `timock: ${signal} received, closing (requests in flight have ${drainTimeout} ms to finish)`,
+    );
     const limit = drainTimeout + CLOSE_MARGIN_MS;
     const timer = setTimeout(() => {
-      output.err(`timock: could not close within ${limit} ms, exiting`);
+      output.errLine(`timock: could not close within ${limit} ms, exiting`);
       process.exit(1);
     }, limit);
     timer.unref();
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        output.err(`timock: error while closing: ${error instanceof Error ? error.message : String(error)}`);
+        output.errLine(
+          `timock: error while closing: ${error instanceof Error ? error.message : String(error)}`,
+        );
         process.exit(1);
       },
     );

@@ -30,8 +30,8 @@ async function cli(argv: string[], env: Record<string, string> = {}, isTty = fal
   const out: string[] = [];
   const err: string[] = [];
   const result: CliResult = await main(argv, env, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
+    outLine: (l) => out.push(l),
+    errLine: (l) => err.push(l),
     outIsTty: isTty,
     errIsTty: isTty,
   });

@@ -9,7 +9,8 @@ import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
 import { verifyUserSig } from '../src/api/usersig.js';
-import { type CliOutput, fidelityLine, main } from '../src/cli/run.js';
+import { type CliOutput, main } from '../src/cli/run.js';
+import { fidelityLine } from '../src/cli/serve-start.js';
 import { DEMO_APP } from '../src/options.js';
 import { startServer } from '../src/server.js';
 import { parseRawAnswer } from './support.js';
@@ -238,7 +239,7 @@ describe('timock serve', { timeout: 20_000 }, () => {
   ])('main() answers exit code 2 and exactly one stderr line for %s', async (_name, args, message) => {
     const out: string[] = [];
     const err: string[] = [];
-    const result = await main(args(), {}, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    const result = await main(args(), {}, { outLine: (l) => out.push(l), errLine: (l) => err.push(l) });
     expect(result).toEqual({ exitCode: 2 });
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(/^timock: /);
@@ -292,7 +293,7 @@ describe('timock usersig, openapi, --help, --version', { timeout: 20_000 }, () =
   it('prints the OpenAPI document, the help and the version', async () => {
     const capture = async (argv: string[]) => {
       const out: string[] = [];
-      const result = await main(argv, {}, { out: (l) => out.push(l), err: (l) => out.push(l) });
+      const result = await main(argv, {}, { outLine: (l) => out.push(l), errLine: (l) => out.push(l) });
       expect(result).toEqual({ exitCode: 0 });
       return out.join('\n');
     };
@@ -321,8 +322,8 @@ async function tty(argv: string[], env: Record<string, string>, isTty: { out?: b
   const out: string[] = [];
   const err: string[] = [];
   const output: CliOutput = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
+    outLine: (l) => out.push(l),
+    errLine: (l) => err.push(l),
     outIsTty: isTty.out,
     errIsTty: isTty.err,
   };
@@ -515,7 +516,7 @@ describe('request lines', () => {
     const result = await main(
       ['--port', '0', '--log-format', 'pretty'],
       {},
-      { out: (l) => out.push(l), err: () => {}, outIsTty: false },
+      { outLine: (l) => out.push(l), errLine: () => {}, outIsTty: false },
     );
     if (!('server' in result)) throw new Error('the fake did not start');
     try {
@@ -551,7 +552,11 @@ describe('request lines', () => {
     process.stdout.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stdout.write;
     let result: Awaited<ReturnType<typeof main>> | undefined;
     try {
-      result = await main(['--port', '0'], {}, { out: (l) => out.push(l), err: () => {}, outIsTty: false });
+      result = await main(
+        ['--port', '0'],
+        {},
+        { outLine: (l) => out.push(l), errLine: () => {}, outIsTty: false },
+      );
       if (!('server' in result)) throw new Error('the fake did not start');
       expect(out.some((l) => l.startsWith('timock '))).toBe(true);
       expect(out.some((l) => l.startsWith('{'))).toBe(false);

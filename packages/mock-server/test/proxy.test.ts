@@ -201,7 +201,7 @@ describe('timock proxy when the upstream fails', () => {
     const result = await main(
       ['proxy', '--upstream', fake.url, '--https'],
       {},
-      { out: () => {}, err: (l) => err.push(l) },
+      { outLine: () => {}, errLine: (l) => err.push(l) },
     );
     expect(result).toEqual({ exitCode: 2 });
     expect(err).toEqual(['timock: proxy --https needs --cert FILE and --key FILE']);
@@ -261,8 +261,8 @@ describe('timock proxy (the command)', () => {
       ['proxy', '--upstream', `${fake.url}/`, '--port', '0'],
       {},
       {
-        out: (l) => out.push(l),
-        err: (l) => err.push(l),
+        outLine: (l) => out.push(l),
+        errLine: (l) => err.push(l),
       },
     );
     if (!('proxy' in result)) throw new Error(`no proxy: ${err.join('\n')}`);
@@ -286,7 +286,7 @@ describe('timock proxy (the command)', () => {
     [['proxy', '--region', 'seoul', '--ca', '/no/such/ca.pem'], /cannot read --ca file/],
   ])('refuses %j with one line and exit code 2', async (argv, message) => {
     const err: string[] = [];
-    const result = await main(argv, {}, { out: () => undefined, err: (l) => err.push(l) });
+    const result = await main(argv, {}, { outLine: () => undefined, errLine: (l) => err.push(l) });
     expect(result).toEqual({ exitCode: 2 });
     expect(err).toEqual([expect.stringMatching(message)]);
   });

@@ -6,6 +6,7 @@ import {
   FIDELITY_SETTINGS,
   FidelityBaseSchema,
   FidelitySchema,
+  fidelityFromSettings,
   resolveFidelity,
 } from './fidelity.js';
 
@@ -74,5 +75,26 @@ describe('error texts and their evidence', () => {
     expect(errorInfoText(70014)).toContain('SDKAppID(0)');
     expect(errorInfoText(70001)).toBe(ERROR_CODES[70001].info);
     expect(errorInfoText(12345)).toBe('error 12345');
+  });
+});
+
+describe('fidelityFromSettings', () => {
+  it('applies settings over the base in order, strict last, and names the source of a bad one', () => {
+    const settings = [
+      { source: 'TIMOCK_FIDELITY', text: 'arrayBody=refuse' },
+      { source: '--fidelity', text: 'arrayBody=all-fields' },
+      { source: '--fidelity', text: 'requireRandom=false' },
+    ];
+    expect(fidelityFromSettings({ includeToday: true }, settings, true)).toEqual({
+      fidelity: { includeToday: true, arrayBody: 'all-fields', requireRandom: false, profile: 'strict' },
+    });
+    expect(fidelityFromSettings({ profile: 'strict' }, [], false)).toEqual({
+      fidelity: { profile: 'strict' },
+    });
+    expect(fidelityFromSettings({}, [{ source: 'TIMOCK_FIDELITY', text: 'arrayBody=maybe' }], false)).toEqual(
+      {
+        problem: 'TIMOCK_FIDELITY arrayBody must be one of all-fields, refuse, got "maybe"',
+      },
+    );
   });
 });

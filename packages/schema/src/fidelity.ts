@@ -188,6 +188,32 @@ export function parseFidelityAssignment(
   return { name: setting, value: typed as Fidelity[FidelityName] };
 }
 
+/**
+ * The `fidelity` option from command-line settings, as both CLIs take them (`--strict`, `--fidelity
+ * NAME=VALUE`): `base`, then each setting in order (a later one wins), then `profile: 'strict'` when
+ * `strict`.
+ *
+ * @param settings - each `NAME=VALUE` with where it came from (`--fidelity`, a variable), for messages
+ * @returns the option, or the first `problem`: one line that starts with the setting's source
+ * @example
+ * fidelityFromSettings({}, [{ source: '--fidelity', text: 'arrayBody=refuse' }], true);
+ * // { fidelity: { arrayBody: 'refuse', profile: 'strict' } }
+ */
+export function fidelityFromSettings(
+  base: FidelityInput,
+  settings: readonly { source: string; text: string }[],
+  strict: boolean,
+): { fidelity: FidelityInput } | { problem: string } {
+  const fidelity: Record<string, unknown> = { ...base };
+  for (const { source, text } of settings) {
+    const read = parseFidelityAssignment(text);
+    if ('problem' in read) return { problem: `${source} ${read.problem}` };
+    fidelity[read.name] = read.value;
+  }
+  if (strict) fidelity.profile = 'strict';
+  return { fidelity: fidelity as FidelityInput };
+}
+
 /** The keys of a success answer, in order, as a fake with these settings sends them. */
 export function successKeys(fidelity: Pick<Fidelity, 'successActionStatus' | 'successRequestId'>): string[] {
   return [

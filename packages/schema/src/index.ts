@@ -86,6 +86,7 @@ export {
   type FidelityProfile,
   FidelitySchema,
   type FidelitySetting,
+  fidelityFromSettings,
   parseFidelityAssignment,
   resolveFidelity,
   successKeys,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type FidelityInput, parseFidelityAssignment, REGION_IDS, SDKAPPID_PATTERN } from '@timock/schema';
+import { type FidelityInput, fidelityFromSettings, REGION_IDS, SDKAPPID_PATTERN } from '@timock/schema';
 import { formatHelp, type HelpFlag, joinNegativeValues, type Paint } from '@timock/terminal';
 import { REPORTERS, type ReporterName } from '../reporters.js';
 import { CHECKS } from '../run.js';
@@ -9,7 +9,17 @@ import { type TargetInput, TargetSchema } from '../target.js';
 /** A bad flag, value or combination: the CLI prints its message on one line and exits 2. */
 export class CliUsageError extends Error {
   override name = 'CliUsageError';
+  /** Always `TIMOCK_CONTRACT_USAGE`. */
   readonly code = 'TIMOCK_CONTRACT_USAGE';
+}
+
+/** True for a {@link CliUsageError}, from either build (recognised by its `code`, not `instanceof`). */
+export function isCliUsageError(error: unknown): error is CliUsageError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === 'TIMOCK_CONTRACT_USAGE'
+  );
 }
 
 /** One flag of `timock-contract`: its parseArgs type, the value it takes, its environment variable and meaning. */
@@ -176,12 +186,13 @@ export function parseCli(
     if (!CHECKS.some((c) => c.id.startsWith(prefix)))
       throw new CliUsageError(`--only ${prefix} matches no check (ids look like shape.order, auth.expired)`);
   }
-  const fidelity: FidelityInput = values.strict === true ? { profile: 'strict' } : {};
-  for (const text of (values.fidelity as string[] | undefined) ?? []) {
-    const read = parseFidelityAssignment(text);
-    if ('problem' in read) throw new CliUsageError(`--fidelity ${read.problem}`);
-    Object.assign(fidelity, { [read.name]: read.value });
-  }
+  const settings = ((values.fidelity as string[] | undefined) ?? []).map((text) => ({
+    source: '--fidelity',
+    text,
+  }));
+  const read = fidelityFromSettings({}, settings, values.strict === true);
+  if ('problem' in read) throw new CliUsageError(read.problem);
+  const fidelity: FidelityInput = read.fidelity;
   const common = {
     reporter: reporter as ReporterName,
     output: values.output as string | undefined,

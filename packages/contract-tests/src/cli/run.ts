@@ -4,7 +4,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { startMockTarget } from '../mock-target.js';
 import { formatReport } from '../reporters.js';
 import { runContract } from '../run.js';
-import { CliUsageError, helpText, parseCli } from './args.js';
+import { CliUsageError, helpText, isCliUsageError, parseCli } from './args.js';
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -66,7 +66,7 @@ export async function runCli(
       await mock?.close();
     }
   } catch (err) {
-    if (err instanceof CliUsageError) {
+    if (isCliUsageError(err)) {
       io.err(`${errPaint('red', `timock-contract: ${err.message} (see --help)`)}\n`);
       return 2;
     }

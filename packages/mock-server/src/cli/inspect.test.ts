@@ -29,7 +29,7 @@ function vendorSig(atMs: number, sign: (api: InstanceType<typeof Api>) => string
 async function inspect(argv: string[], env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const output: CliOutput = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  const output: CliOutput = { outLine: (l) => out.push(l), errLine: (l) => err.push(l) };
   const result = await main(['usersig', 'inspect', ...argv], env, output);
   const exitCode = 'exitCode' in result ? result.exitCode : undefined;
   return { exitCode, out: out.join('\n'), err: err.join('\n') };

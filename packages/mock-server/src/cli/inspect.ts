@@ -1,7 +1,7 @@
 import type { Paint } from '@timock/terminal';
 import { instant, quoted, relative } from '../api/reasons.js';
 import { decodeUserSig, inspectUserSig, userSigReason } from '../api/usersig.js';
-import type { UserSigInspectCommand } from './args.js';
+import type { UserSigInspectCommand } from './usersig.js';
 
 /** What `timock usersig inspect --json` prints. Holds no key (and not the UserSig). */
 export interface UserSigReport {

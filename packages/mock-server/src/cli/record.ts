@@ -1,14 +1,139 @@
-import { writeFileSync } from 'node:fs';
+/** `timock record`: pull one app's data once and write a fixture. */
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createClient, isTimTransportError } from '@timock/client';
-import { type Fixture, FixtureSchema, SuccessEnvelopeSchema } from '@timock/schema';
-import type { RecordCommand } from './args.js';
+import {
+  type Fixture,
+  FixtureSchema,
+  REGION_IDS,
+  type RegionId,
+  SuccessEnvelopeSchema,
+} from '@timock/schema';
+import type { HelpSpec } from '@timock/terminal';
+import { DEMO_APP } from '../options.js';
+import {
+  type CliEnv,
+  CliFailure,
+  CliUsageError,
+  HELP_FLAG,
+  parseFlags,
+  readFlag,
+  SECRET_KEY_FLAG,
+  sdkappidFlag,
+  upstreamFlag,
+} from './flags.js';
 
-/** A command that ran but failed (e.g. the upstream refused): one line on stderr, exit code 1. */
-export class CliFailure extends Error {
-  override readonly name = 'CliFailure';
-  /** Always `TIMOCK_CLI_FAILURE`. */
-  readonly code = 'TIMOCK_CLI_FAILURE';
+/** Every flag of `timock record`, in help order. */
+export const RECORD_FLAGS = {
+  upstream: { type: 'string', value: 'URL', help: 'record from this origin, e.g. a fake or a proxy' },
+  region: { type: 'string', value: 'R', help: `record from the vendor's region: ${REGION_IDS.join(', ')}` },
+  sdkappid: { type: 'string', value: 'N', help: 'the app to record' },
+  'secret-key': SECRET_KEY_FLAG,
+  identifier: { type: 'string', value: 'ID', help: 'the admin account that signs (default administrator)' },
+  out: {
+    type: 'string',
+    value: 'FILE',
+    help: 'where to write the fixture (JSON; it holds no key or UserSig)',
+  },
+  help: HELP_FLAG,
+} as const;
+
+/** `timock record`: pull one app's data once and write a fixture. */
+export interface RecordCommand {
+  kind: 'record';
+  /** The upstream: a base URL, or a region of the vendor. */
+  upstream: { baseUrl: string } | { region: RegionId };
+  sdkappid: number;
+  secretKey: string;
+  identifier: string;
+  /** Where to write the fixture. */
+  out: string;
 }
+
+/**
+ * Checks, before anyone is called, that `timock record` can write `--out FILE`: its directory exists and
+ * is writable, and the file, if it exists, is a writable file.
+ *
+ * @throws {@link CliUsageError} naming the file and the reason
+ */
+function checkWritable(path: string): void {
+  const where = dirname(resolve(path));
+  const stat = (p: string) => {
+    try {
+      return statSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  const problem = (() => {
+    const file = stat(path);
+    if (file?.isDirectory()) return 'it is a directory';
+    const dir = stat(where);
+    if (dir === undefined) return `directory ${where} does not exist`;
+    if (!dir.isDirectory()) return `${where} is not a directory`;
+    try {
+      accessSync(file === undefined ? where : path, constants.W_OK);
+    } catch {
+      return file === undefined ? `directory ${where} is not writable` : 'it is not writable';
+    }
+    return undefined;
+  })();
+  if (problem !== undefined) throw new CliUsageError(`cannot write --out ${path}: ${problem}`);
+}
+
+/** Parses `timock record ...`; the key may come from `TIMOCK_SECRET_KEY`. */
+export function parseRecord(
+  args: readonly string[],
+  env: CliEnv,
+): RecordCommand | { kind: 'help'; command: 'record' } {
+  const { values } = parseFlags(args, RECORD_FLAGS);
+  if (values.help) return { kind: 'help', command: 'record' };
+  const secretKey = readFlag('secret-key', SECRET_KEY_FLAG, values, env)?.text;
+  const upstream = upstreamFlag('record', values);
+  if (values.sdkappid === undefined) throw new CliUsageError('record needs --sdkappid');
+  if (secretKey === undefined || secretKey === '') throw new CliUsageError('record needs --secret-key');
+  if (values.out === undefined || values.out === '') throw new CliUsageError('record needs --out FILE');
+  checkWritable(values.out);
+  if (values.identifier === '') throw new CliUsageError('--identifier must not be empty');
+  return {
+    kind: 'record',
+    upstream,
+    sdkappid: sdkappidFlag(values.sdkappid),
+    secretKey,
+    identifier: values.identifier ?? 'administrator',
+    out: values.out,
+  };
+}
+
+const DEMO = `--sdkappid ${DEMO_APP.sdkappid} --secret-key ${DEMO_APP.secretKey}`;
+
+/** What `timock record --help` shows. */
+export const RECORD_HELP: HelpSpec = {
+  summary: "timock record: pull an app's last 30 days once (through @timock/client) into a fixture file",
+  usage: [
+    'timock record (--upstream URL | --region R) --sdkappid N --secret-key K [--identifier ID] --out FILE',
+  ],
+  flags: RECORD_FLAGS,
+  examples: [
+    [
+      'record the demo app from a fake running on this machine',
+      `timock record --upstream http://127.0.0.1:8080 ${DEMO} --out demo.json`,
+    ],
+    [
+      'record your real app in Singapore, the key from the environment',
+      'TIMOCK_SECRET_KEY="$TIM_SECRET_KEY" timock record --region singapore --sdkappid 1400123456 --out app.json',
+    ],
+    [
+      'another admin account, through a recording proxy on this machine',
+      'TIMOCK_SECRET_KEY="$KEY" timock record --upstream http://127.0.0.1:9000 --sdkappid 1400123456 --identifier ops --out app.json',
+    ],
+  ],
+  notes: [
+    'Serve a recording with timock --fixtures FILE.',
+    'Progress goes to standard error; the last line, to standard output, names the file.',
+    'Exit codes: 0 recorded, 2 bad usage or an --out FILE that cannot be written (checked before any call), 1 the upstream refused or could not be reached.',
+  ],
+};
 
 /**
  * `timock record`: pulls every field of the app's last 30 days once through `@timock/client` and writes
