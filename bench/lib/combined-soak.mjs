@@ -127,6 +127,7 @@ async function combinedSoak({ procs, cli, mix, options, flags }) {
       }
       const body = Buffer.from(await res.body.arrayBuffer());
       const now = performance.now();
+      if (target === 1 && closing) tally.drained++;
       tally.answer(res.statusCode, body, item, now >= outage[0] && now <= outage[1]);
     };
     // The load: `rate` requests per second in all, spread over both replicas, until the end.
@@ -190,6 +191,9 @@ async function combinedSoak({ procs, cli, mix, options, flags }) {
     const second = await addRule({ errorCode: FAULT_CODE, times: 25 });
     await until(at(0.8));
     const secondFired = second === undefined ? undefined : await firedOf(second);
+    // 82 %: a fifth of the calls slowed for 3 s, so that replica 1 has requests in flight to drain.
+    await until(at(0.82));
+    await addRule({ delayMs: [200, 400], probability: 0.2, seed: 3, seconds: 3 });
     // 85 %: SIGTERM to replica 1 under load; it drains and must exit 0.
     await until(at(0.85));
     const termAt = performance.now();
@@ -221,7 +225,7 @@ async function combinedSoak({ procs, cli, mix, options, flags }) {
       `  faults       ${FAULT_CODE}: ${tally.faulted} answers (rules fired ${firstFired} + ${secondFired})`,
     );
     console.log(
-      `  SIGTERM      replica 1 exited ${exitCode} after ${fmtNum(drainMs)} ms; ${tally.resent} requests it refused sent again to replica 0`,
+      `  SIGTERM      replica 1 exited ${exitCode} after ${fmtNum(drainMs)} ms, having answered ${tally.drained} requests in flight; ${tally.resent} requests it refused sent again to replica 0`,
     );
     console.log(
       `  RSS          replica 0: ${fmtMB(firstRss)} at 10 s -> ${fmtMB(lastRss)} before the SIGTERM (${(drift * 100).toFixed(1)} %, limit ${(flags.maxDrift * 100).toFixed(0)} %), ${fmtMB(rss[0].at(-1))} at the end; replica 1: ${fmtMB(first1)} -> ${fmtMB(last1)}`,
@@ -247,6 +251,7 @@ function createTally() {
     outage: 0,
     faulted: 0,
     resent: 0,
+    drained: 0,
     codes,
     lost(text) {
       lostCount++;
