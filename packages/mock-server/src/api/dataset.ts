@@ -258,9 +258,11 @@ export class AppDataset {
    * per day, the counters then the two carried totals (zeros before the launch). Draws each block the
    * days touch once; {@link AppDataset.days} turns the result into day records.
    *
+   * @throws RangeError when `today` is not an integer (a broken clock: the request answers 70500)
    * @param count - default 30
    */
   figures(today: number, count = 30): Float64Array {
+    if (!Number.isSafeInteger(today)) throw new RangeError(`not a day number: ${today}`);
     const out = new Float64Array(count * DAY_WIDTH);
     let drawn = Number.NaN;
     let days: Counters[] = [];
