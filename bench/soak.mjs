@@ -2,10 +2,12 @@
 // pnpm soak: 60 s of moderate, mixed load on the fake over loopback (not part of CI). Passes when there
 // were no errors, timeouts or non-200 answers, every sampled answer had its expected code, and RSS stayed
 // flat; reports the server's event-loop delay. Reuses the benchmark's pieces (lib/, servers/fake.mjs).
+// `--combined`: two replicas on Redis, fault rules, a Redis restart and a SIGTERM (lib/combined-soak.mjs).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_APP, signUserSig } from '@timock/mock-server';
 import { GETAPPINFO_PATH } from '@timock/schema';
+import { runCombinedSoak } from './lib/combined-soak.mjs';
 import { createSampler } from './lib/http.mjs';
 import { runLoad } from './lib/load.mjs';
 import { createProcessGroup } from './lib/procs.mjs';
@@ -16,18 +18,24 @@ import { fmtMB, fmtMs, fmtNum, rssLevels } from './lib/stats.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const HELP = `pnpm soak [-- options]
 
-  --seconds S       length of the load (default 60)
-  --rate N          requests per second over all connections (default 1500)
-  --connections N   concurrent connections (default 10)
+  --seconds S       length of the load (default 60; 40 with --combined)
+  --rate N          requests per second over all connections (default 1500; 600 with --combined)
+  --connections N   concurrent connections (default 10; per replica with --combined)
   --max-drift F     largest accepted RSS growth from 10 s to the end, as a fraction (default 0.10)
+  --combined        two timock --redis replicas and a redis-server of its own: load checked answer by
+                    answer, fault rules (admin API), Redis killed and restarted mid-run, SIGTERM to
+                    one replica at the end (needs redis-server and the build; about 60 s)
   -h, --help`;
 
-const { positive } = scriptArgs('soak', HELP, {
-  seconds: { type: 'string', default: '60' },
-  rate: { type: 'string', default: '1500' },
+const { values, positive } = scriptArgs('soak', HELP, {
+  seconds: { type: 'string' },
+  rate: { type: 'string' },
   connections: { type: 'string', default: '10' },
   'max-drift': { type: 'string', default: '0.10' },
+  combined: { type: 'boolean', default: false },
 });
+values.seconds ??= values.combined ? '40' : '60';
+values.rate ??= values.combined ? '600' : '1500';
 const seconds = positive('seconds');
 const rate = positive('rate');
 const connections = Math.round(positive('connections'));
@@ -89,6 +97,12 @@ async function checkSamples(url, when) {
       );
   }
   return problems;
+}
+
+if (values.combined) {
+  const cli = join(here, '..', 'packages', 'mock-server', 'dist', 'cli.js');
+  const flags = { seconds, rate, connections, maxDrift };
+  process.exit(await runCombinedSoak({ cli, mix: MIX, options: OPTIONS, flags }));
 }
 
 const procs = createProcessGroup();

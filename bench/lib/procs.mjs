@@ -36,6 +36,8 @@ export function stopChild(child, graceMs = 3000) {
  * @property {() => string} stderr  what the server wrote on stderr so far
  * @property {() => string} stdout  what the server wrote on stdout so far (including the READY line)
  * @property {() => boolean} alive   false once the process has exited
+ * @property {() => Promise<number | null>} exitCode  resolves once the process has exited: its exit code
+ *   (`null` when a signal ended it)
  */
 
 /**
@@ -104,6 +106,10 @@ export function createProcessGroup() {
       stderr: () => (options.logFile === undefined ? err : ''),
       stdout: read,
       alive: () => child.exitCode === null && child.signalCode === null,
+      exitCode: () =>
+        child.exitCode !== null || child.signalCode !== null
+          ? Promise.resolve(child.exitCode)
+          : new Promise((resolve) => child.once('exit', (code) => resolve(code))),
     });
     if (options.readyPattern === null) return Promise.resolve(handle(options.url ?? ''));
     return new Promise((resolve, reject) => {

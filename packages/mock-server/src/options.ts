@@ -161,7 +161,7 @@ export const ServerOptionsSchema = z.strictObject({
     .default(64 * 1024 * 1024)
     .meta({
       description:
-        'bytes of serialized answers kept, every app together (least recently used across apps dropped first), at least 65536',
+        'bytes of serialized answers and generated days kept, every app together (least recently used across apps dropped first), at least 65536',
     }),
   https: z
     .strictObject({ key: pem, cert: pem })

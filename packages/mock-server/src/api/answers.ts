@@ -60,7 +60,17 @@ export function successBody(
     }
     parts.push(`{${fields.join(',')}}`);
   }
-  return Buffer.from(`${head}${parts.join(',')}]}`);
+  return compact(`${head}${parts.join(',')}]}`);
+}
+
+/**
+ * `text` as UTF-8 in a Buffer of its own: never a slice of Node's shared 8 KiB pool, which a cached
+ * small answer would keep alive whole (its bytes would then be more than the budget counts).
+ */
+function compact(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
 }
 
 /** A success answer with `"RequestId":"<id>"` added as its last key (`fidelity.successRequestId`). */

@@ -1,9 +1,10 @@
+import type { Faker } from '@faker-js/faker';
 import type { Day, Fidelity } from '@timock/schema';
 import type { ResolvedAppConfig } from '../options.js';
 import { BudgetedLru, type CacheBudget, LruCache } from '../state/lru.js';
 import { MemoryStore, type RateLimiter, type StateStore } from '../state/store.js';
 import { ALL_FIELDS, type FieldMask, successBody, successHead } from './answers.js';
-import { AppDataset } from './dataset.js';
+import { AppDataset, datasetFaker } from './dataset.js';
 import { inspectUserSig, type UserSigInspection } from './usersig.js';
 
 /** One number per (Beijing day, field mask): masks are below `ALL_FIELDS + 1`, so no two pairs collide. */
@@ -20,9 +21,14 @@ export interface AppStateLimits {
   sigCacheSize: number;
   /** Serialized answers kept per app (one per Beijing day and field set), within `budget`. */
   answerCacheSize: number;
-  /** The bytes of serialized answers kept by every app together (one per server). */
+  /** The bytes of serialized answers and generated days kept by every app together (one per server). */
   budget: CacheBudget;
+  /** The generator every app of the server shares (see {@link datasetFaker}); the registry makes one when absent. */
+  faker?: Faker | undefined;
 }
+
+/** Generated windows kept per app (today's, and tomorrow's across midnight), within the budget. */
+const FIGURES_PER_APP = 2;
 
 /** Where an app's answers come from instead of its generated data (overrides, fixtures: see `admin/data.ts`). */
 export interface AnswerSource {
@@ -50,11 +56,11 @@ export class AppState {
   readonly #sigCache: LruCache<string, { identifier: string; inspection: UserSigInspection }>;
   /** Serialized answers, keyed by {@link answerKey}, within the server's byte budget. */
   readonly #answers: BudgetedLru<number>;
+  /** The generated 30-day windows, compact ({@link AppDataset.figures}), by `today`, within the same budget. */
+  readonly #figures: BudgetedLru<number, Float64Array>;
   /** How every success answer of this app starts ({@link successHead}). */
   readonly #head: string;
   #source: AnswerSource | undefined;
-  #windowDay = Number.NaN;
-  #window: Day[] = [];
 
   constructor(
     seed: number,
@@ -65,9 +71,10 @@ export class AppState {
     this.config = config;
     this.admins = new Set(config.admins);
     this.limiter = store.limiter(config.sdkappid, config.rateLimitPerSecond);
-    this.dataset = new AppDataset(seed, config);
+    this.dataset = new AppDataset(seed, config, limits.faker);
     this.#sigCache = new LruCache(limits.sigCacheSize);
     this.#answers = new BudgetedLru(limits.answerCacheSize, limits.budget);
+    this.#figures = new BudgetedLru(FIGURES_PER_APP, limits.budget);
     this.#head = successHead(limits.fidelity);
   }
 
@@ -89,19 +96,22 @@ export class AppState {
 
   /**
    * The 30 days ending the day before `today` (a Beijing day number; the route passes tomorrow with
-   * `fidelity.includeToday`), newest first; the latest window is kept.
+   * `fidelity.includeToday`), newest first. Drawn from the compact window kept within the budget (drawn
+   * again, identical, after an eviction); the records themselves are not kept.
    */
   window(today: number): Day[] {
-    if (today !== this.#windowDay) {
-      this.#window = this.dataset.window(today);
-      this.#windowDay = today;
+    let figures = this.#figures.get(today);
+    if (figures === undefined) {
+      figures = this.dataset.figures(today);
+      this.#figures.set(today, figures);
     }
-    return this.#window;
+    return this.dataset.days(figures, today);
   }
 
-  /** Drops the cached answers (their bytes go back to the budget). */
+  /** Drops the cached answers and windows (their bytes go back to the budget). */
   dropAnswers(): void {
     this.#answers.clear();
+    this.#figures.clear();
   }
 
   /** Answers from `source` from now on (`undefined`: the generated data again); drops the cached answers. */
@@ -130,7 +140,7 @@ export class AppRegistry {
 
   /** Where the apps' rate limiters (and every app added later) keep their state. */
   readonly store: StateStore;
-  /** The cache limits of every app (added later too), with the server's one byte budget. */
+  /** The cache limits of every app (added later too), with the server's one byte budget and generator. */
   readonly limits: AppStateLimits;
 
   constructor(
@@ -140,8 +150,9 @@ export class AppRegistry {
     store: StateStore = new MemoryStore(),
   ) {
     this.store = store;
-    this.limits = limits;
-    for (const config of apps) this.#apps.set(config.sdkappid, new AppState(seed, config, limits, store));
+    this.limits = limits.faker ? limits : { ...limits, faker: datasetFaker() };
+    for (const config of apps)
+      this.#apps.set(config.sdkappid, new AppState(seed, config, this.limits, store));
   }
 
   /** The app with this SDKAppID, or `undefined`. */

@@ -1,7 +1,6 @@
 import type { Faker, LocaleDefinition } from '@faker-js/faker';
 import { faker as englishFaker } from '@faker-js/faker/locale/en';
-import type { Day, FieldName } from '@timock/schema';
-import { LruCache } from '../state/lru.js';
+import { type Day, FIELD_NAMES, type FieldName } from '@timock/schema';
 import { beijingDayNumber, formatDayNumber, weekdayOf } from './time.js';
 
 /** The app facts that the generated data needs. */
@@ -54,11 +53,6 @@ interface Profile {
   callbacksPerMsg: number;
 }
 
-interface Totals {
-  regist: number;
-  groups: number;
-}
-
 const ZERO_COUNTERS = (): Counters => ({
   ActiveUserNum: 0,
   RegistUserNumOneDay: 0,
@@ -91,13 +85,37 @@ const ZERO_COUNTERS = (): Counters => ({
 /**
  * Faker's class and its English data, taken from the English-only entry point. The package's main
  * entry loads every locale (about 30 MiB of heap and 150 ms of start-up) and this entry exports only a
- * ready instance, so each dataset builds its own `Faker` from that instance's class and data (the same
+ * ready instance, so each server builds its own `Faker` from that instance's class and data (the same
  * `[en, base]` locale chain) and never touches the shared instance.
  */
 const FakerClass = englishFaker.constructor as new (options: { locale: LocaleDefinition }) => Faker;
 const ENGLISH: LocaleDefinition = englishFaker.rawDefinitions;
 
+/**
+ * A new English `Faker` for {@link AppDataset}s: one per server, shared by its apps (each draw reseeds
+ * it first, so sharing changes no figure; a `Faker` holds about 23 KiB).
+ */
+export function datasetFaker(): Faker {
+  return new FakerClass({ locale: ENGLISH });
+}
+
 const title = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The counters, in catalogue order: columns 0.. of a day in {@link AppDataset.figures}. */
+const COUNTERS = Object.keys(ZERO_COUNTERS()) as Counter[];
+/** Numbers per day in {@link AppDataset.figures}: the counters, then `RegistUserNumTotal`, `GroupAllGroupNum`. */
+export const DAY_WIDTH = COUNTERS.length + 2;
+const REGIST_TOTAL = COUNTERS.length;
+const GROUPS_TOTAL = COUNTERS.length + 1;
+/** Where each catalogue field of a day record comes from: a column of the figures, or an identity field. */
+const FIELD_SOURCES: readonly [FieldName, number | 'AppName' | 'AppId' | 'Company'][] = FIELD_NAMES.map(
+  (name) => {
+    if (name === 'AppName' || name === 'AppId' || name === 'Company') return [name, name];
+    if (name === 'RegistUserNumTotal') return [name, REGIST_TOTAL];
+    if (name === 'GroupAllGroupNum') return [name, GROUPS_TOTAL];
+    return [name, COUNTERS.indexOf(name)];
+  },
+);
 
 /**
  * The generated operational data of one app: deterministic per (seed, sdkappid, date).
@@ -108,9 +126,11 @@ const title = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
  * Activity follows a logistic growth curve times a weekly pattern times daily noise; the other counters
  * derive from it through the profile's ratios so that every relation of `DAY_RELATIONS` holds by
  * construction. `RegistUserNumTotal` and `GroupAllGroupNum` carry over from {@link LAUNCH_DATE}
- * (`CARRY_RELATIONS`); the carry chain is memoised at block boundaries.
+ * (`CARRY_RELATIONS`); the carry chain is memoised at block boundaries (two numbers per block).
  *
- * Each instance owns its own `Faker` (never the global one).
+ * It keeps no days: {@link AppDataset.figures} draws the blocks a window needs each time (the caller
+ * caches the compact result within its byte budget). The `Faker` is passed in (one per server, never the
+ * global one); every draw reseeds it, so apps may share it.
  */
 export class AppDataset {
   /** `AppName` in the answers. */
@@ -121,24 +141,23 @@ export class AppDataset {
   readonly #seedWords: number[];
   readonly #faker: Faker;
   readonly #profile: Profile;
-  /** Totals at the end of each block, index = block number (block 0 starts at the launch day). */
-  readonly #blockEnd: Totals[] = [];
-  readonly #blocks = new LruCache<number, Counters[]>(4);
+  /** Totals at the end of each block: `regist, groups` at `2 * block` (a packed array of numbers). */
+  readonly #blockEnd: number[] = [];
 
   /**
    * @param seed - the server's seed (0..2^32-1)
    * @param app - the app's SDKAppID and optional names
+   * @param faker - the generator, reseeded before every draw (default: a new one, see {@link datasetFaker})
    */
-  constructor(seed: number, app: DatasetApp) {
+  constructor(seed: number, app: DatasetApp, faker: Faker = datasetFaker()) {
     this.#sdkappid = app.sdkappid;
     this.#seedWords = [seed >>> 0, (app.sdkappid % 2 ** 32) >>> 0, Math.floor(app.sdkappid / 2 ** 32) >>> 0];
-    this.#faker = new FakerClass({ locale: ENGLISH });
+    this.#faker = faker;
     this.#faker.seed([...this.#seedWords, PROFILE_TAG]);
     this.#profile = this.#drawProfile();
     this.company = app.company ?? this.#faker.company.name();
     this.appName = app.appName ?? `${title(this.#faker.word.adjective())} ${title(this.#faker.word.noun())}`;
   }
-
   #drawProfile(): Profile {
     const f = this.#faker.number;
     const u = (min: number, max: number) => f.float({ min, max });
@@ -175,14 +194,11 @@ export class AppDataset {
     return p.scale * (0.05 + 0.95 / (1 + Math.exp(-p.growth * (day - p.mid))));
   }
 
-  /** The counters of the 32 days of a block (block 0 starts at the launch day). */
+  /** The counters of the 32 days of a block (block 0 starts at the launch day), drawn afresh. */
   #block(block: number): Counters[] {
-    const cached = this.#blocks.get(block);
-    if (cached) return cached;
     this.#faker.seed([...this.#seedWords, BLOCK_TAG, block >>> 0]);
     const days: Counters[] = [];
     for (let i = 0; i < BLOCK_DAYS; i++) days.push(this.#drawDay(LAUNCH_DAY + block * BLOCK_DAYS + i));
-    this.#blocks.set(block, days);
     return days;
   }
 
@@ -223,75 +239,76 @@ export class AppDataset {
     return c;
   }
 
-  /** Totals at the end of `block` (memoised; computed in order from the launch). */
-  #totalsAtEndOf(block: number): Totals {
-    if (block < 0) return { regist: 0, groups: 0 };
-    for (let b = this.#blockEnd.length; b <= block; b++) {
-      const t = { ...this.#totalsAtEndOf(b - 1) };
+  /** Totals `[regist, groups]` at the end of `block` (memoised; computed in order from the launch). */
+  #totalsAtEndOf(block: number): [number, number] {
+    if (block < 0) return [0, 0];
+    for (let b = this.#blockEnd.length / 2; b <= block; b++) {
+      let [regist, groups] = this.#totalsAtEndOf(b - 1);
       for (const c of this.#block(b)) {
-        t.regist += c.RegistUserNumOneDay;
-        t.groups += c.GroupNewGroupNum - c.GroupDestroyGroupNum;
+        regist += c.RegistUserNumOneDay;
+        groups += c.GroupNewGroupNum - c.GroupDestroyGroupNum;
       }
-      this.#blockEnd[b] = t;
+      this.#blockEnd.push(regist, groups);
     }
-    return this.#blockEnd[block]!;
+    return [this.#blockEnd[2 * block]!, this.#blockEnd[2 * block + 1]!];
+  }
+
+  /**
+   * The `count` days before `today` (a Beijing day number), newest first, as numbers: {@link DAY_WIDTH}
+   * per day, the counters then the two carried totals (zeros before the launch). Draws each block the
+   * days touch once; {@link AppDataset.days} turns the result into day records.
+   *
+   * @throws RangeError when `today` is not an integer (a broken clock: the request answers 70500)
+   * @param count - default 30
+   */
+  figures(today: number, count = 30): Float64Array {
+    if (!Number.isSafeInteger(today)) throw new RangeError(`not a day number: ${today}`);
+    const out = new Float64Array(count * DAY_WIDTH);
+    let drawn = Number.NaN;
+    let days: Counters[] = [];
+    let regist = 0;
+    let groups = 0;
+    for (let day = Math.max(today - count, LAUNCH_DAY); day < today; day++) {
+      const block = Math.floor((day - LAUNCH_DAY) / BLOCK_DAYS);
+      const index = day - LAUNCH_DAY - block * BLOCK_DAYS;
+      if (block !== drawn) {
+        if (Number.isNaN(drawn)) [regist, groups] = this.#totalsAtEndOf(block - 1);
+        days = this.#block(block);
+        drawn = block;
+        // The window may start inside a block: carry over its earlier days.
+        for (let i = 0; i < index; i++) {
+          regist += days[i]!.RegistUserNumOneDay;
+          groups += days[i]!.GroupNewGroupNum - days[i]!.GroupDestroyGroupNum;
+        }
+      }
+      const c = days[index]!;
+      regist += c.RegistUserNumOneDay;
+      groups += c.GroupNewGroupNum - c.GroupDestroyGroupNum;
+      const at = (today - 1 - day) * DAY_WIDTH;
+      for (let k = 0; k < COUNTERS.length; k++) out[at + k] = c[COUNTERS[k]!];
+      out[at + REGIST_TOTAL] = regist;
+      out[at + GROUPS_TOTAL] = groups;
+    }
+    return out;
+  }
+
+  /** The day records of {@link AppDataset.figures}`(today, count)`, newest first: every field plus `Date`. */
+  days(figures: Float64Array, today: number): Day[] {
+    const out: Day[] = [];
+    const identity = { AppName: this.appName, AppId: String(this.#sdkappid), Company: this.company };
+    for (let i = 0, at = 0; at < figures.length; i++, at += DAY_WIDTH) {
+      const record: Record<string, string> = {};
+      for (const [name, source] of FIELD_SOURCES)
+        record[name] = typeof source === 'number' ? String(figures[at + source]) : identity[source];
+      record.Date = formatDayNumber(today - 1 - i);
+      out.push(record as Day);
+    }
+    return out;
   }
 
   /** The record of one Beijing day number (see {@link beijingDayNumber}): every field plus `Date`. */
   day(day: number): Day {
-    let counters: Counters;
-    const totals: Totals = { regist: 0, groups: 0 };
-    if (day < LAUNCH_DAY) {
-      counters = ZERO_COUNTERS();
-    } else {
-      const block = Math.floor((day - LAUNCH_DAY) / BLOCK_DAYS);
-      const days = this.#block(block);
-      const before = this.#totalsAtEndOf(block - 1);
-      totals.regist = before.regist;
-      totals.groups = before.groups;
-      const index = day - LAUNCH_DAY - block * BLOCK_DAYS;
-      for (let i = 0; i <= index; i++) {
-        const c = days[i]!;
-        totals.regist += c.RegistUserNumOneDay;
-        totals.groups += c.GroupNewGroupNum - c.GroupDestroyGroupNum;
-      }
-      counters = days[index]!;
-    }
-    const s = String;
-    return {
-      AppName: this.appName,
-      AppId: s(this.#sdkappid),
-      Company: this.company,
-      ActiveUserNum: s(counters.ActiveUserNum),
-      RegistUserNumOneDay: s(counters.RegistUserNumOneDay),
-      RegistUserNumTotal: s(totals.regist),
-      LoginTimes: s(counters.LoginTimes),
-      LoginUserNum: s(counters.LoginUserNum),
-      UpMsgNum: s(counters.UpMsgNum),
-      DownMsgNum: s(counters.DownMsgNum),
-      SendMsgUserNum: s(counters.SendMsgUserNum),
-      APNSMsgNum: s(counters.APNSMsgNum),
-      C2CUpMsgNum: s(counters.C2CUpMsgNum),
-      C2CDownMsgNum: s(counters.C2CDownMsgNum),
-      C2CSendMsgUserNum: s(counters.C2CSendMsgUserNum),
-      C2CAPNSMsgNum: s(counters.C2CAPNSMsgNum),
-      MaxOnlineNum: s(counters.MaxOnlineNum),
-      ChainIncrease: s(counters.ChainIncrease),
-      ChainDecrease: s(counters.ChainDecrease),
-      GroupUpMsgNum: s(counters.GroupUpMsgNum),
-      GroupDownMsgNum: s(counters.GroupDownMsgNum),
-      GroupSendMsgUserNum: s(counters.GroupSendMsgUserNum),
-      GroupAPNSMsgNum: s(counters.GroupAPNSMsgNum),
-      GroupSendMsgGroupNum: s(counters.GroupSendMsgGroupNum),
-      GroupJoinGroupTimes: s(counters.GroupJoinGroupTimes),
-      GroupQuitGroupTimes: s(counters.GroupQuitGroupTimes),
-      GroupNewGroupNum: s(counters.GroupNewGroupNum),
-      GroupAllGroupNum: s(totals.groups),
-      GroupDestroyGroupNum: s(counters.GroupDestroyGroupNum),
-      CallBackReq: s(counters.CallBackReq),
-      CallBackRsp: s(counters.CallBackRsp),
-      Date: formatDayNumber(day),
-    };
+    return this.window(day + 1, 1)[0]!;
   }
 
   /**
@@ -300,9 +317,7 @@ export class AppDataset {
    * @param count - default 30
    */
   window(today: number, count = 30): Day[] {
-    const out: Day[] = [];
-    for (let i = 1; i <= count; i++) out.push(this.day(today - i));
-    return out;
+    return this.days(this.figures(today, count), today);
   }
 }
 

@@ -43,41 +43,41 @@ describe('BudgetedLru and CacheBudget', () => {
   const bytes = (n: number) => Buffer.alloc(n - ENTRY_OVERHEAD_BYTES, 1);
 
   it('counts the bytes of every cache together and drops the least recently used across caches', () => {
-    const budget = new CacheBudget(1000);
+    const budget = new CacheBudget(10_000);
     const a = new BudgetedLru<number>(100, budget);
     const b = new BudgetedLru<number>(100, budget);
-    a.set(1, bytes(300));
-    b.set(1, bytes(300));
-    a.set(2, bytes(300));
-    expect(budget.bytes).toBe(900);
+    a.set(1, bytes(3000));
+    b.set(1, bytes(3000));
+    a.set(2, bytes(3000));
+    expect(budget.bytes).toBe(9000);
     expect(a.get(1)).toBeDefined(); // a:1 is now the most recent; b:1 the least
-    b.set(2, bytes(300)); // 1200 > 1000: drops b:1
-    expect(budget.bytes).toBe(900);
+    b.set(2, bytes(3000)); // 12_000 > 10_000: drops b:1
+    expect(budget.bytes).toBe(9000);
     expect(b.get(1)).toBeUndefined();
     expect([a.size, b.size]).toEqual([2, 1]);
-    a.set(3, bytes(400)); // 1300: drops a:2, the least recent; 1000 fits exactly
-    expect(budget.bytes).toBe(1000);
+    a.set(3, bytes(4000)); // 13_000: drops a:2, the least recent; 10_000 fits exactly
+    expect(budget.bytes).toBe(10_000);
     expect(a.get(2)).toBeUndefined();
-    expect(b.get(2)?.length).toBe(300 - ENTRY_OVERHEAD_BYTES); // order now: a:1, a:3, b:2
-    a.set(4, bytes(200)); // 1200: drops a:1
+    expect(b.get(2)?.length).toBe(3000 - ENTRY_OVERHEAD_BYTES); // order now: a:1, a:3, b:2
+    a.set(4, bytes(2000)); // 12_000: drops a:1
     expect(a.get(1)).toBeUndefined();
-    expect(budget.bytes).toBe(900);
+    expect(budget.bytes).toBe(9000);
   });
 
   it('keeps at most `max` entries per cache, gives bytes back on clear, never keeps a value over the budget', () => {
-    const budget = new CacheBudget(10_000);
+    const budget = new CacheBudget(100_000);
     const a = new BudgetedLru<string>(2, budget);
-    a.set('x', bytes(100));
-    a.set('y', bytes(100));
+    a.set('x', bytes(1000));
+    a.set('y', bytes(1000));
     expect(a.get('x')).toBeDefined();
-    a.set('z', bytes(100)); // this cache's own least recent: y
+    a.set('z', bytes(1000)); // this cache's own least recent: y
     expect(a.get('y')).toBeUndefined();
-    expect(budget.bytes).toBe(200);
-    a.set('x', bytes(500)); // replacing counts the new bytes only
-    expect(budget.bytes).toBe(600);
+    expect(budget.bytes).toBe(2000);
+    a.set('x', bytes(5000)); // replacing counts the new bytes only
+    expect(budget.bytes).toBe(6000);
     a.clear();
     expect(budget.bytes).toBe(0);
-    a.set('huge', bytes(10_001));
+    a.set('huge', bytes(100_001));
     expect([a.size, budget.bytes]).toEqual([0, 0]);
   });
 });

@@ -1,6 +1,10 @@
+/** Times the ring holds at first (it doubles, up to the limit, as calls come). */
+const INITIAL_RING = 64;
+
 /**
  * A sliding-window rate limiter on an injected clock: at most `limit` calls are accepted within any
- * window of 1,000 ms. It keeps the times of the last `limit` accepted calls in a ring (constant memory):
+ * window of 1,000 ms. It keeps the times of the last `limit` accepted calls in a ring (constant memory,
+ * grown on demand: a limit of 1,000,000 calls per second costs 8 MB only once that many calls came):
  * a call is accepted when fewer than `limit` calls were accepted, or the oldest of the last `limit`
  * accepted calls is at least 1,000 ms old. Refused calls do not use the budget.
  *
@@ -9,7 +13,7 @@
 export class SlidingWindowLimiter {
   readonly #limit: number;
   readonly #windowMs: number;
-  readonly #times: Float64Array;
+  #times: Float64Array;
   #head = 0;
   #count = 0;
   #last = Number.NEGATIVE_INFINITY;
@@ -22,7 +26,7 @@ export class SlidingWindowLimiter {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
     this.#limit = limit;
     this.#windowMs = windowMs;
-    this.#times = new Float64Array(limit);
+    this.#times = new Float64Array(Math.min(limit, INITIAL_RING));
   }
 
   /** Records a call at `nowMs` and returns true when it is accepted, false when it is over the limit. */
@@ -30,7 +34,9 @@ export class SlidingWindowLimiter {
     if (nowMs < this.#last) this.reset();
     this.#last = nowMs;
     if (this.#count < this.#limit) {
-      this.#times[(this.#head + this.#count) % this.#limit] = nowMs;
+      // Until the ring is full, #head is 0 and the times fill it in order.
+      if (this.#count === this.#times.length) this.#grow();
+      this.#times[this.#count] = nowMs;
       this.#count++;
       return true;
     }
@@ -39,6 +45,13 @@ export class SlidingWindowLimiter {
     this.#times[this.#head] = nowMs;
     this.#head = (this.#head + 1) % this.#limit;
     return true;
+  }
+
+  /** Doubles the ring (up to `limit`), keeping its times. */
+  #grow(): void {
+    const times = new Float64Array(Math.min(this.#limit, 2 * this.#times.length));
+    times.set(this.#times);
+    this.#times = times;
   }
 
   /** Forgets every accepted call. */
