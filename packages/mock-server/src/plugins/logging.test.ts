@@ -2,7 +2,15 @@ import { painter } from '@timock/terminal';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { jsonErrorReason, logsAt, REDACTED, readableLine, redactUrl, requestLineWriter } from './logging.js';
+import {
+  jsonErrorReason,
+  logsAt,
+  REDACTED,
+  readableLine,
+  redactUrl,
+  requestChildLogger,
+  requestLineWriter,
+} from './logging.js';
 
 const reasonOf = (text: string): string => {
   try {
@@ -71,6 +79,30 @@ describe('logsAt and requestLineWriter', () => {
     return { log: log as unknown as FastifyBaseLogger, lines };
   };
   const request = { id: 'req-1', method: 'POST', url: '/x?usersig=SECRET&a=1' } as FastifyRequest;
+
+  it("makes a request's child logger only when a line is written through it, with its reqId", () => {
+    const { log, lines } = capture('info');
+    const child = vi.spyOn(log, 'child');
+    const make = (id: string) =>
+      requestChildLogger.call(undefined as never, log, { reqId: id }, {}, undefined as never);
+    const quiet = make('req-1');
+    quiet.debug('below the level');
+    expect(logsAt(quiet, 'debug')).toBe(false);
+    expect(logsAt(quiet, 'info')).toBe(true);
+    expect(quiet.level).toBe('info');
+    expect(child).not.toHaveBeenCalled();
+    expect(lines).toEqual([]);
+
+    const used = make('req-2');
+    used.error({ code: 'X' }, 'unexpected error');
+    used.warn('again');
+    expect(child).toHaveBeenCalledTimes(1);
+    expect(lines).toMatchObject([
+      { level: 50, reqId: 'req-2', code: 'X', msg: 'unexpected error' },
+      { level: 40, reqId: 'req-2', msg: 'again' },
+    ]);
+    expect(used.child({ part: 'x' })).toBeDefined();
+  });
 
   it('says whether a level is written, and false for a logger without levels (logging off)', () => {
     const { log } = capture('warn');

@@ -332,8 +332,9 @@ export function requestLineWriter(
 }
 
 /**
- * Fastify's per-request child logger, made without pino's option handling when Fastify passes no
- * options (it passes `{}` on every request, which made pino rebuild its formatters each time).
+ * Fastify's per-request logger: a stand-in that makes the real child (with the request's `reqId`) only
+ * when something is logged through it. Most requests log nothing through `request.log` (their one line
+ * comes from the request-log plugin), and a pino child per request cost a tenth of a logged request.
  */
 export const requestChildLogger: NonNullable<FastifyServerOptions['childLoggerFactory']> = (
   logger,
@@ -341,8 +342,69 @@ export const requestChildLogger: NonNullable<FastifyServerOptions['childLoggerFa
   options,
 ) => {
   for (const _ in options) return logger.child(bindings, options);
-  return logger.child(bindings);
+  return new LazyChildLogger(logger, bindings) as unknown as FastifyBaseLogger;
 };
+
+type LogMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/** A logger that becomes `parent.child(bindings)` on first use; levels are read from the parent until then. */
+class LazyChildLogger {
+  readonly #parent: FastifyBaseLogger;
+  readonly #bindings: Record<string, unknown>;
+  #child: FastifyBaseLogger | undefined;
+
+  constructor(parent: FastifyBaseLogger, bindings: Record<string, unknown>) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+  }
+
+  /** The real child, made now if it was not yet. */
+  get #log(): FastifyBaseLogger {
+    if (this.#child === undefined) this.#child = this.#parent.child(this.#bindings);
+    return this.#child;
+  }
+
+  get level(): string {
+    return (this.#child ?? this.#parent).level;
+  }
+
+  set level(level: string) {
+    this.#log.level = level;
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return logsAt(this.#child ?? this.#parent, level as Level);
+  }
+
+  #write(level: LogMethod, args: unknown[]): void {
+    if (!this.isLevelEnabled(level)) return;
+    (this.#log[level] as (...a: unknown[]) => void)(...args);
+  }
+
+  fatal(...args: unknown[]): void {
+    this.#write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.#write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.#write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.#write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.#write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.#write('trace', args);
+  }
+  silent(): void {}
+
+  child(bindings: Record<string, unknown>, options?: Record<string, unknown>): FastifyBaseLogger {
+    return this.#log.child(bindings, options);
+  }
+}
 
 /**
  * True when `log` writes lines of `level`: check it before building a line. The fake's loggers are
