@@ -3,6 +3,8 @@
  *
  * @packageDocumentation
  */
+
+export { ADMIN_TAG, registerAdminPaths } from './admin/openapi.js';
 export {
   ADMIN_PREFIX,
   ADMIN_TOKEN_HEADER,
@@ -47,8 +49,7 @@ export {
   ReadySchema,
   RecordedDaySchema,
   type ResolvedAppConfig,
-} from './admin.js';
-export { ADMIN_TAG, registerAdminPaths } from './admin-openapi.js';
+} from './admin/schemas.js';
 export {
   ERROR_CODE_LIST,
   ERROR_CODES,
