@@ -1,0 +1,80 @@
+import type { Ready } from '@timock/schema';
+import type { AdminAnswer, AdminBody, AdminOperationId, AdminParams, AdminQuery } from '@timock/schema/admin';
+import type { FastifyReply } from 'fastify';
+import pkg from '../../package.json' with { type: 'json' };
+import { ControlError } from './errors.js';
+import type { ControlPlane } from './plane.js';
+
+/** Why the fake cannot serve now (a {@link Ready} reason), `undefined` when it can. */
+export type NotReady = () => Promise<(Ready & { status: 'not ready' })['reason'] | undefined>;
+
+/** What an admin operation was called with: its path parameters, query and body, as parsed. */
+export interface AdminInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+}
+
+/** Does one admin operation; `reply` carries the table's success status, which it may change. */
+export type AdminHandler<K extends AdminOperationId> = (
+  input: AdminInput<AdminParams<K>, AdminQuery<K>, AdminBody<K>>,
+  reply: FastifyReply,
+) => Promise<AdminAnswer<K>>;
+
+/** One handler per operation of the table (TypeScript refuses a missing one or a wrong answer). */
+export type AdminHandlers = { [K in AdminOperationId]: AdminHandler<K> };
+
+/** The SDKAppID of a path, or `TIMOCK_UNKNOWN_APP` (404) when it cannot name an app. */
+function sdkappidOf(text: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(text)) throw new ControlError('TIMOCK_UNKNOWN_APP', `no app ${text}`);
+  return Number(text);
+}
+
+/** The admin API's operations on a control plane. */
+export function adminHandlers(plane: ControlPlane, notReady: NotReady): AdminHandlers {
+  const { faults, journal, clock, data, shared } = plane;
+  /** With replicas: answers once the change is shared with every replica. */
+  const synced = async <T>(result: T): Promise<T> => {
+    await shared?.settled();
+    return result;
+  };
+  return {
+    adminHealth: async () => ({
+      status: 'ok',
+      version: pkg.version,
+      apps: data.apps().length,
+      faults: plane.rules.activeCount,
+      journal: { size: journal.size, capacity: journal.capacity },
+      clock: clock.state(),
+    }),
+    adminReady: async (_input, reply) => {
+      const reason = await notReady();
+      if (reason === undefined) return { status: 'ready' };
+      reply.code(503);
+      return { status: 'not ready', reason };
+    },
+    adminReset: async () => {
+      plane.reset();
+      return synced({ status: 'ok' as const });
+    },
+    addFault: async ({ body }) => synced(faults.add(body)),
+    listFaults: async () => ({ faults: shared ? await shared.faults() : faults.list() }),
+    removeFaults: async () => ({ removed: await synced(faults.remove()) }),
+    removeFault: async ({ params }) => ({ removed: await synced(faults.remove(params.id)) }),
+    // With replicas the journal is the shared one: every replica's requests.
+    listRequests: async ({ query }) => ({
+      requests: shared ? await shared.requests(query) : journal.list(query),
+    }),
+    countRequests: async ({ query }) => ({
+      count: shared ? await shared.count(query) : journal.count(query),
+    }),
+    clearRequests: async () => ({ removed: shared ? await shared.clear() : journal.clear() }),
+    getClock: async () => clock.state(),
+    setClock: async ({ body }) => synced(clock.set(body)),
+    resetClock: async () => synced(clock.reset()),
+    listApps: async () => ({ apps: data.apps() }),
+    addApp: async ({ body }) => data.addApp(body),
+    overrideDays: async ({ params, body }) => synced(data.set(sdkappidOf(params.sdkappid), body)),
+    clearDays: async ({ params }) => synced(data.clear(sdkappidOf(params.sdkappid))),
+  };
+}
