@@ -30,16 +30,18 @@ export {
   verifyUserSig,
 } from './api/usersig.js';
 export { ServerClock } from './control/clock.js';
-export { ControlError, type ControlErrorCode, isControlError } from './control/errors.js';
-export { MAX_JOURNAL_SIZE } from './control/journal.js';
 export type {
   ClockControls,
   ClockSetting,
+  ControlMode,
+  ControlResult,
   DataControls,
   FaultControls,
   JournalControls,
   MockControls,
-} from './control/plane.js';
+} from './control/controls.js';
+export { ControlError, type ControlErrorCode, isControlError } from './control/errors.js';
+export { MAX_JOURNAL_SIZE } from './control/journal.js';
 export {
   type AppConfig,
   AppConfigSchema,

@@ -15,9 +15,9 @@ import { AppRegistry } from './api/apps.js';
 import { newRequestState, type Refusal, registerGetAppInfo, sendFailure } from './api/getappinfo.js';
 import type { OwnErrorCode } from './api/own-codes.js';
 import { quoted } from './api/reasons.js';
+import type { ControlMode, MockControls } from './control/controls.js';
 import { installControlPlane } from './control/install.js';
-import type { MockControls } from './control/plane.js';
-import { resolveServerOptions, type ServerOptions } from './options.js';
+import { type RedisOptions, resolveServerOptions, type ServerOptions } from './options.js';
 import { registerDocs } from './plugins/docs.js';
 import { loggerConfig, logsAt, redactUrl, requestChildLogger, requestLineWriter } from './plugins/logging.js';
 import { CacheBudget } from './state/lru.js';
@@ -220,8 +220,11 @@ export type StartServerOptions = ServerOptions & {
   port?: number;
 };
 
-/** A listening fake, with its typed controls (`faults`, `journal`, `clock`, `data`, `reset()`). */
-export interface StartedServer extends MockControls {
+/**
+ * A listening fake, with its typed controls (`faults`, `journal`, `clock`, `data`, `reset()`): they
+ * answer at once (`M` = `sync`), or, with the `redis` option, with Promises (`async`, see `ControlMode`).
+ */
+export interface StartedServer<M extends ControlMode = 'sync'> extends MockControls<M> {
   /** The base URL, without a trailing slash, e.g. `http://127.0.0.1:54321`. */
   url: string;
   /** The Fastify instance. */
@@ -239,7 +242,8 @@ export function urlHost(host: string, address: AddressInfo): string {
 
 /**
  * Builds the server and listens (default `127.0.0.1`, port 0 = any free port). The result carries the
- * fake's typed controls, so a test steers it without HTTP calls.
+ * fake's typed controls, so a test steers it without HTTP calls. With `redis` in the call, they return
+ * Promises and show every replica's state (`StartedServer<'async'>`).
  *
  * @example
  * const mock = await startServer();
@@ -248,7 +252,11 @@ export function urlHost(host: string, address: AddressInfo): string {
  * mock.journal.list({ code: 0 });                   // what the fake saw
  * await mock.close();
  */
-export async function startServer(options: StartServerOptions = {}): Promise<StartedServer> {
+export function startServer(
+  options: StartServerOptions & { redis: string | RedisOptions },
+): Promise<StartedServer<'async'>>;
+export function startServer(options?: StartServerOptions): Promise<StartedServer>;
+export async function startServer(options: StartServerOptions = {}): Promise<StartedServer<ControlMode>> {
   const { host = '127.0.0.1', port = 0, ...serverOptions } = options;
   const server = buildServer(serverOptions);
   try {

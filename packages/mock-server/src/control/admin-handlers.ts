@@ -30,22 +30,20 @@ function sdkappidOf(text: string): number {
   return Number(text);
 }
 
-/** The admin API's operations on a control plane. */
+/**
+ * The admin API's operations on a control plane: through its controls, the same ones `server.timock`
+ * gives (so both read the same state; with replicas, the shared one, and a change answers once shared).
+ */
 export function adminHandlers(plane: ControlPlane, notReady: NotReady): AdminHandlers {
-  const { faults, journal, clock, data, shared } = plane;
-  /** With replicas: answers once the change is shared with every replica. */
-  const synced = async <T>(result: T): Promise<T> => {
-    await shared?.settled();
-    return result;
-  };
+  const { faults, journal, clock, data, reset } = plane.controls;
   return {
     adminHealth: async () => ({
       status: 'ok',
       version: pkg.version,
-      apps: data.apps().length,
-      faults: plane.rules.activeCount,
-      journal: { size: journal.size, capacity: journal.capacity },
-      clock: clock.state(),
+      apps: (await data.apps()).length,
+      faults: (await faults.list()).filter((rule) => rule.active).length,
+      journal: { size: await journal.size, capacity: journal.capacity },
+      clock: await clock.state(),
     }),
     adminReady: async (_input, reply) => {
       const reason = await notReady();
@@ -54,27 +52,22 @@ export function adminHandlers(plane: ControlPlane, notReady: NotReady): AdminHan
       return { status: 'not ready', reason };
     },
     adminReset: async () => {
-      plane.reset();
-      return synced({ status: 'ok' as const });
+      await reset();
+      return { status: 'ok' };
     },
-    addFault: async ({ body }) => synced(faults.add(body)),
-    listFaults: async () => ({ faults: shared ? await shared.faults() : faults.list() }),
-    removeFaults: async () => ({ removed: await synced(faults.remove()) }),
-    removeFault: async ({ params }) => ({ removed: await synced(faults.remove(params.id)) }),
-    // With replicas the journal is the shared one: every replica's requests.
-    listRequests: async ({ query }) => ({
-      requests: shared ? await shared.requests(query) : journal.list(query),
-    }),
-    countRequests: async ({ query }) => ({
-      count: shared ? await shared.count(query) : journal.count(query),
-    }),
-    clearRequests: async () => ({ removed: shared ? await shared.clear() : journal.clear() }),
+    addFault: async ({ body }) => faults.add(body),
+    listFaults: async () => ({ faults: await faults.list() }),
+    removeFaults: async () => ({ removed: await faults.remove() }),
+    removeFault: async ({ params }) => ({ removed: await faults.remove(params.id) }),
+    listRequests: async ({ query }) => ({ requests: await journal.list(query) }),
+    countRequests: async ({ query }) => ({ count: await journal.count(query) }),
+    clearRequests: async () => ({ removed: await journal.clear() }),
     getClock: async () => clock.state(),
-    setClock: async ({ body }) => synced(clock.set(body)),
-    resetClock: async () => synced(clock.reset()),
-    listApps: async () => ({ apps: data.apps() }),
+    setClock: async ({ body }) => clock.set(body),
+    resetClock: async () => clock.reset(),
+    listApps: async () => ({ apps: await data.apps() }),
     addApp: async ({ body }) => data.addApp(body),
-    overrideDays: async ({ params, body }) => synced(data.set(sdkappidOf(params.sdkappid), body)),
-    clearDays: async ({ params }) => synced(data.clear(sdkappidOf(params.sdkappid))),
+    overrideDays: async ({ params, body }) => data.set(sdkappidOf(params.sdkappid), body),
+    clearDays: async ({ params }) => data.clear(sdkappidOf(params.sdkappid)),
   };
 }

@@ -16,7 +16,7 @@ import {
 } from '../api/getappinfo.js';
 import { type AdminAccess, mayExplain, mayOverride } from './access.js';
 import { type FaultAction, faultReason, parseFaultHeader } from './faults.js';
-import type { ControlPlane, MockControls } from './plane.js';
+import type { ControlPlane } from './plane.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -58,10 +58,10 @@ export function attachControlPlane(
   access: AdminAccess | undefined,
   fidelity: Pick<Fidelity, 'arrayBody' | 'nullRequestField'>,
 ): void {
-  const { rules, requests: journal, serverClock: clock } = plane;
+  const { rules, requests: journal, serverClock: clock, fire } = plane;
   const delays = new Map<NodeJS.Timeout, FastifyRequest>();
 
-  server.decorate('timock', plane as MockControls);
+  server.decorate('timock', plane.controls);
   server.decorateRequest('timockFault', null);
   server.decorateRequest('timockStart', 0);
   /** Real ms since the request reached its route (Fastify's own timer runs only when logging). */
@@ -167,7 +167,7 @@ export function attachControlPlane(
       }
       const q = queryOf(request);
       const target = { sdkappid: q.sdkappid, identifier: q.identifier, path };
-      act(request, reply, fromHeader ?? (rules.shared ? rules.fireShared(target) : rules.fire(target)), go);
+      act(request, reply, fromHeader ?? fire(target), go);
     };
 
   /** The check of rules naming `fields`, once the body is read, before the route's handler. */
@@ -183,9 +183,7 @@ export function attachControlPlane(
         path,
         fields: fieldMask(fields ?? undefined),
       };
-      act(request, reply, rules.shared ? rules.fireShared(target) : rules.fire(target), () =>
-        handler.call(this, request, reply),
-      );
+      act(request, reply, fire(target), () => handler.call(this, request, reply));
     };
 
   // Each API route (under /v4/) gets the fault checks wrapped around its first step and its handler
