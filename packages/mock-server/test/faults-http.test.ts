@@ -130,7 +130,7 @@ describe('delays, on an injected timer clock', () => {
       settled = true;
       return res.json();
     });
-    while ((await server.timock.faults.list())[0]!.fired === 0) await vi.advanceTimersByTimeAsync(0);
+    while (server.timock.faults.list()[0]!.fired === 0) await vi.advanceTimersByTimeAsync(0);
     await vi.advanceTimersByTimeAsync(199);
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);

@@ -128,3 +128,15 @@ export interface MockControls<M extends ControlMode = 'sync'> {
   /** Journal, faults, clock, data overrides and apps back to the start state (with replicas, on all). */
   reset(): ControlResult<void, M>;
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * The fake's typed controls on a server from `buildServer`: faults, journal, clock, data, reset.
+     * Typed for the default, in memory, where each call answers at once. With the `redis` option each
+     * call returns a Promise instead (see {@link ControlMode}): use `startServer({ redis })`, whose
+     * result is typed so, or `await` every call.
+     */
+    timock: MockControls;
+  }
+}

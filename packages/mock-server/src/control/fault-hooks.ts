@@ -15,6 +15,7 @@ import {
   sendStoreFailure,
 } from '../api/getappinfo.js';
 import { type AdminAccess, mayExplain, mayOverride } from './access.js';
+import type { MockControls } from './controls.js';
 import { type FaultAction, faultReason, parseFaultHeader } from './faults.js';
 import type { ControlPlane } from './plane.js';
 
@@ -61,7 +62,8 @@ export function attachControlPlane(
   const { rules, requests: journal, serverClock: clock, fire } = plane;
   const delays = new Map<NodeJS.Timeout, FastifyRequest>();
 
-  server.decorate('timock', plane.controls);
+  // Typed for the default mode, in memory (see `FastifyInstance.timock`); with replicas its calls return Promises.
+  server.decorate('timock', plane.controls as MockControls);
   server.decorateRequest('timockFault', null);
   server.decorateRequest('timockStart', 0);
   /** Real ms since the request reached its route (Fastify's own timer runs only when logging). */

@@ -9,17 +9,6 @@ import { Journal } from './journal.js';
 import { Replication, replicaFaultIds } from './replication.js';
 import { localControls, sharedControls } from './strategy.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /**
-     * The fake's typed controls on a server from `buildServer`: faults, journal, clock, data, reset.
-     * In memory each call answers at once; with the `redis` option it returns a Promise (see
-     * {@link ControlMode}): `await` a read to cover both, or use `startServer`, typed by its options.
-     */
-    timock: MockControls<ControlMode>;
-  }
-}
-
 /** What {@link ControlPlane} is built from. */
 export interface ControlPlaneOptions {
   registry: AppRegistry;
