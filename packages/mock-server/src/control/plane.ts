@@ -34,8 +34,6 @@ export class ControlPlane {
   readonly rules: FaultRules;
   /** The journal ring (the hot path writes to it; with replicas each write is copied to the shared one). */
   readonly requests: Journal;
-  /** `sync` in memory, `async` with replicas. */
-  readonly mode: ControlMode;
   /** The controls that `server.timock`, `startServer()` and the admin API all use. */
   readonly controls: MockControls<ControlMode>;
   /** The first rule that fires for a request (with replicas, claimed in the shared store: a Promise). */
@@ -64,11 +62,9 @@ export class ControlPlane {
     this.requests = journal;
     const parts = { clock, rules, journal, apps };
     if (shared) {
-      this.mode = 'async';
       this.controls = sharedControls(parts, new Replication(parts, shared));
       this.fire = (target) => rules.fireShared(target);
     } else {
-      this.mode = 'sync';
       this.controls = localControls(parts);
       this.fire = (target) => rules.fire(target);
     }
