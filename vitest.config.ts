@@ -6,6 +6,8 @@ const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/inde
 
 /** Workspace packages resolve to their sources in tests, so a test never runs against a stale build. */
 const alias = {
+  // Before `@timock/schema`, which would otherwise take its subpaths too.
+  '@timock/schema/admin': fileURLToPath(new URL('./packages/schema/src/admin/index.ts', import.meta.url)),
   '@timock/schema': pkg('schema'),
   '@timock/mock-server': pkg('mock-server'),
   '@timock/client': pkg('client'),

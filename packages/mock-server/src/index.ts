@@ -25,15 +25,17 @@ export {
   verifyUserSig,
 } from './api/usersig.js';
 export { ServerClock } from './control/clock.js';
-export { MAX_JOURNAL_SIZE } from './control/journal.js';
 export type {
   ClockControls,
   ClockSetting,
+  ControlMode,
+  ControlResult,
   DataControls,
   FaultControls,
   JournalControls,
   MockControls,
-} from './control/plane.js';
+} from './control/controls.js';
+export { MAX_JOURNAL_SIZE } from './control/journal.js';
 export {
   ControlError,
   type ControlErrorCode,

@@ -13,9 +13,14 @@ import { AppRegistry } from './api/apps.js';
 import { getAppInfoRoute } from './api/getappinfo.js';
 import type { OwnErrorCode } from './api/own-codes.js';
 import { sendFailure } from './api/refusals.js';
+import type { ControlMode, MockControls } from './control/controls.js';
 import { installControlPlane } from './control/install.js';
-import type { MockControls } from './control/plane.js';
-import { type ResolvedServerOptions, resolveServerOptions, type ServerOptions } from './options.js';
+import {
+  type RedisOptions,
+  type ResolvedServerOptions,
+  resolveServerOptions,
+  type ServerOptions,
+} from './options.js';
 import { docs } from './plugins/docs.js';
 import { drain, readiness } from './plugins/drain.js';
 import { errorAnswers } from './plugins/error-answers.js';
@@ -146,8 +151,11 @@ export type StartServerOptions = ServerOptions & {
   port?: number;
 };
 
-/** A listening fake, with its typed controls (`faults`, `journal`, `clock`, `data`, `reset()`). */
-export interface StartedServer extends MockControls {
+/**
+ * A listening fake, with its typed controls (`faults`, `journal`, `clock`, `data`, `reset()`): they
+ * answer at once (`M` = `sync`), or, with the `redis` option, with Promises (`async`, see `ControlMode`).
+ */
+export interface StartedServer<M extends ControlMode = 'sync'> extends MockControls<M> {
   /** The base URL, without a trailing slash, e.g. `http://127.0.0.1:54321`. */
   url: string;
   /** The Fastify instance. */
@@ -165,7 +173,8 @@ export function urlHost(host: string, address: AddressInfo): string {
 
 /**
  * Builds the server and listens (default `127.0.0.1`, port 0 = any free port). The result carries the
- * fake's typed controls, so a test steers it without HTTP calls.
+ * fake's typed controls, so a test steers it without HTTP calls. With `redis` in the call, they return
+ * Promises and show every replica's state (`StartedServer<'async'>`).
  *
  * @example
  * const mock = await startServer();
@@ -174,7 +183,11 @@ export function urlHost(host: string, address: AddressInfo): string {
  * mock.journal.list({ code: 0 });                   // what the fake saw
  * await mock.close();
  */
-export async function startServer(options: StartServerOptions = {}): Promise<StartedServer> {
+export function startServer(
+  options: StartServerOptions & { redis: string | RedisOptions },
+): Promise<StartedServer<'async'>>;
+export function startServer(options?: StartServerOptions): Promise<StartedServer>;
+export async function startServer(options: StartServerOptions = {}): Promise<StartedServer<ControlMode>> {
   const { host = '127.0.0.1', port = 0, ...serverOptions } = options;
   const server = buildServer(serverOptions);
   try {

@@ -21,6 +21,8 @@ const codes = (answers: TestResponse[]) => answers.map((a) => a.json.ErrorCode a
 
 /** Three replicas on one Redis and key prefix, one fake clock, each with its log lines. */
 interface Replicas {
+  /** The replicas' in-process controls (with `redis`, every call returns a Promise). */
+  servers: StartedServer<'async'>[];
   send: Transport[];
   /** Calls the admin API of replica i: method, path under /__admin, JSON body. */
   admin: ((method: string, path: string, body?: unknown) => Promise<TestResponse>)[];
@@ -32,7 +34,7 @@ interface Replicas {
 async function startReplicas(url: string, keyPrefix: string): Promise<Replicas> {
   const clock = { t: T };
   const logs: string[][] = [];
-  const servers: StartedServer[] = [];
+  const servers: StartedServer<'async'>[] = [];
   for (let i = 0; i < 3; i++) {
     const lines: string[] = [];
     logs.push(lines);
@@ -55,6 +57,7 @@ async function startReplicas(url: string, keyPrefix: string): Promise<Replicas> 
   }
   const send = servers.map((s) => httpTransport(s.url));
   return {
+    servers,
     send,
     admin: send.map(
       (transport) => (method: string, path: string, body?: unknown) =>
@@ -183,6 +186,31 @@ describe.skipIf(BIN === undefined)('three replicas sharing a real redis-server',
       }
     });
     expect(JSON.stringify((await admin[2]!('GET', '/requests')).json)).not.toContain(QUERY.usersig);
+  });
+
+  it('shows the in-process controls the same shared state as the admin API, on every replica', async () => {
+    const { servers, send, admin } = await fresh();
+    await servers[0]!.journal.clear();
+    const added = await servers[0]!.faults.add({ errorCode: 70169, times: 2 });
+    expect(codes(await Promise.all(send.map((s) => call(s))))).toEqual([70169, 70169, 0]);
+    await vi.waitFor(async () => {
+      for (const [i, mock] of servers.entries()) {
+        const overHttp = (await admin[i]!('GET', '/requests')).json.requests;
+        expect(overHttp).toHaveLength(3);
+        expect(await mock.journal.list()).toEqual(overHttp);
+        expect(await mock.journal.count({ code: 70169 })).toBe(2);
+        expect(await mock.journal.size).toBe(3);
+        expect(await mock.faults.list()).toMatchObject([{ id: added.id, fired: 2, active: false }]);
+        expect(await mock.faults.list()).toEqual((await admin[i]!('GET', '/faults')).json.faults);
+      }
+    });
+    const health = (await admin[2]!('GET', '/health')).json;
+    expect(health).toMatchObject({ faults: 0, journal: { size: 3 } });
+    await servers[1]!.clock.set({ offsetMs: 5000 });
+    await vi.waitFor(async () => expect((await admin[2]!('GET', '/clock')).json.offsetMs).toBe(5000));
+    await servers[2]!.reset(); // resolves once shared; the other replicas apply it as it reaches them
+    expect(await servers[0]!.journal.list()).toEqual([]);
+    await vi.waitFor(async () => expect(await servers[0]!.faults.list()).toEqual([]));
   });
 
   it('shares the clock and the day overrides: every replica answers the same new bytes', async () => {

@@ -47,7 +47,7 @@ export {
   ReadySchema,
   RecordedDaySchema,
   type ResolvedAppConfig,
-} from './admin.js';
+} from './admin/schemas.js';
 export {
   ERROR_CODE_LIST,
   ERROR_CODES,

@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { ADMIN_TAG, registerAdminPaths } from './admin-openapi.js';
+import { ADMIN_TAG, registerAdminPaths } from './admin/openapi.js';
 import { ERROR_CODE_LIST, ERROR_CODES } from './error-codes.js';
 import { EXAMPLE_FAILURE_RESPONSE, EXAMPLE_FILTERED_RESPONSE, EXAMPLE_FULL_RESPONSE } from './examples.js';
 import { GETAPPINFO_PATH, REGION_IDS, REGIONS } from './regions.js';

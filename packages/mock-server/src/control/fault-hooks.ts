@@ -12,8 +12,9 @@ import { parseRequestField } from '../api/field-sets.js';
 import { sendInjectedFailure, sendStoreFailure } from '../api/refusals.js';
 import { newRequestState } from '../request-state.js';
 import { type AdminAccess, mayExplain, mayOverride } from './access.js';
+import type { MockControls } from './controls.js';
 import { type FaultAction, faultReason, parseFaultHeader } from './faults.js';
-import type { ControlPlane, MockControls } from './plane.js';
+import type { ControlPlane } from './plane.js';
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
 
@@ -46,10 +47,11 @@ export function attachControlPlane(
   access: AdminAccess | undefined,
   fidelity: Pick<Fidelity, 'arrayBody' | 'nullRequestField'>,
 ): void {
-  const { rules, requests: journal, serverClock: clock } = plane;
+  const { rules, requests: journal, serverClock: clock, fire } = plane;
   const delays = new Map<NodeJS.Timeout, FastifyRequest>();
 
-  server.decorate('timock', plane as MockControls);
+  // Typed for the default mode, in memory (see `FastifyInstance.timock`); with replicas its calls return Promises.
+  server.decorate('timock', plane.controls as MockControls);
   server.decorateRequest('timockFault', null);
   server.decorateRequest('timockStart', 0);
   /** Real ms since the request reached its route (Fastify's own timer runs only when logging). */
@@ -155,7 +157,7 @@ export function attachControlPlane(
       }
       const q = queryOf(request);
       const target = { sdkappid: q.sdkappid, identifier: q.identifier, path };
-      act(request, reply, fromHeader ?? (rules.shared ? rules.fireShared(target) : rules.fire(target)), go);
+      act(request, reply, fromHeader ?? fire(target), go);
     };
 
   /** The check of rules naming `fields`, once the body is read, before the route's handler. */
@@ -171,9 +173,7 @@ export function attachControlPlane(
         path,
         fields: fieldMask(fields ?? undefined),
       };
-      act(request, reply, rules.shared ? rules.fireShared(target) : rules.fire(target), () =>
-        handler.call(this, request, reply),
-      );
+      act(request, reply, fire(target), () => handler.call(this, request, reply));
     };
 
   // Each API route (under /v4/) gets the fault checks wrapped around its first step and its handler

@@ -16,7 +16,8 @@ import { fieldNames, type Journal, type JournalWrite } from './journal.js';
 /**
  * The control plane of replicas: every change made on one replica (fault rules, clock, day overrides,
  * reset) is written to the shared store and applied on every replica; the journal is one bounded list
- * for all; fault firings are counted for all together. What the admin API awaits and reads.
+ * for all; fault firings are counted for all together. What the shared controls (`sharedControls`) await
+ * and read.
  */
 export interface SharedAdmin {
   /** Resolves once every change made on this replica so far is shared (rejects while the store is unreachable). */

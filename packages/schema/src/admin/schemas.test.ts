@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from '../openapi.js';
 import {
   ClockInputSchema,
   DaysDocumentSchema,
   FaultRuleSchema,
   FixtureSchema,
   JournalQuerySchema,
-} from './admin.js';
-import { buildOpenApiDocument } from './openapi.js';
+} from './schemas.js';
 
 describe('FaultRuleSchema', () => {
   it('accepts one outcome, optionally with a delay', () => {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { isKnownErrorCode } from './error-codes.js';
-import { FIELD_NAMES, type FieldName, TEXT_FIELDS } from './fields.js';
-import { FieldNameSchema } from './request.js';
-import { CounterSchema, DateSchema, PartialDaySchema } from './response.js';
+import { isKnownErrorCode } from '../error-codes.js';
+import { FIELD_NAMES, type FieldName, TEXT_FIELDS } from '../fields.js';
+import { FieldNameSchema } from '../request.js';
+import { CounterSchema, DateSchema, PartialDaySchema } from '../response.js';
 
 /** Where a timock fake serves its control plane (the admin API). */
 export const ADMIN_PREFIX = '/__admin';
