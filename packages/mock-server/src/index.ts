@@ -35,7 +35,6 @@ export type {
   JournalControls,
   MockControls,
 } from './control/controls.js';
-export { MAX_JOURNAL_SIZE } from './control/journal.js';
 export {
   ControlError,
   type ControlErrorCode,
@@ -52,6 +51,7 @@ export {
   DEMO_APP,
   type HttpsOptions,
   type LoggerOption,
+  MAX_JOURNAL_SIZE,
   type RedisOptions,
   RedisOptionsSchema,
   type ResolvedAppConfig,

@@ -1,7 +1,9 @@
 import { AppConfigSchema, FidelitySchema, FixtureSchema } from '@timock/schema';
 import { z } from 'zod';
-import { MAX_JOURNAL_SIZE } from './control/journal.js';
 import { InvalidOptionsError } from './errors.js';
+
+/** Largest journal accepted, in entries. */
+export const MAX_JOURNAL_SIZE = 100_000;
 
 /**
  * The built-in demo app, served when no `apps` are configured.

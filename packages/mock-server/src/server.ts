@@ -24,8 +24,9 @@ import {
 import { docs } from './plugins/docs.js';
 import { drain, readiness } from './plugins/drain.js';
 import { errorAnswers } from './plugins/error-answers.js';
-import { type LoggerSetup, loggerConfig, logsAt, redactUrl, requestChildLogger } from './plugins/logging.js';
+import { type LoggerSetup, loggerConfig, logsAt, requestChildLogger } from './plugins/logging.js';
 import { rawBodies } from './plugins/raw-bodies.js';
+import { redactUrl } from './plugins/redaction.js';
 import { requestLog } from './plugins/request-log.js';
 import { storeLifecycle } from './plugins/store-lifecycle.js';
 import { unknownPaths } from './plugins/unknown-paths.js';

@@ -10,7 +10,7 @@ type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { REGION_IDS, type RegionId } from '@timock/schema';
 import { type HelpFlag, joinNegativeValues } from '@timock/terminal';
 import type { z } from 'zod';
-import { jsonErrorReason } from '../plugins/logging.js';
+import { jsonErrorReason } from '../plugins/redaction.js';
 
 /** The `code` of {@link CliUsageError}. */
 export const CLI_USAGE = 'TIMOCK_CLI_USAGE';

@@ -14,7 +14,8 @@ import {
 import type { Paint } from '@timock/terminal';
 import pkg from '../../package.json' with { type: 'json' };
 import { DEMO_APP, ServerOptionsSchema } from '../options.js';
-import { readableLines, stdoutLines } from '../plugins/logging.js';
+import { stdoutLines } from '../plugins/logging.js';
+import { readableLines } from '../plugins/readable-lines.js';
 import { type StartedServer, startServer } from '../server.js';
 import { redactRedisUrl } from '../state/redis/connection.js';
 import { configPermissionWarning } from './config-file.js';

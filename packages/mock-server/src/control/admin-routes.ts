@@ -13,7 +13,7 @@ import {
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ControlError, type ControlErrorCode, isControlError, isStoreUnavailable } from '../errors.js';
-import { jsonErrorReason } from '../plugins/logging.js';
+import { jsonErrorReason } from '../plugins/redaction.js';
 import { type AdminAccess, bearerMatches, isLoopback } from './access.js';
 import { type AdminHandlers, type AdminInput, adminHandlers, type NotReady } from './admin-handlers.js';
 import { parseInput } from './input.js';

@@ -87,7 +87,7 @@ function fixtureApp(fixture: Fixture): ResolvedAppConfig {
  * and a reset to the start state. Every change swaps the app's answer source, which drops its cached
  * answers, so no stale answer can be served.
  */
-export class DataControl {
+export class AppDataEditor {
   readonly #registry: AppRegistry;
   readonly #seed: number;
   readonly #limits: AppStateLimits;

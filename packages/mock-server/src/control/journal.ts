@@ -1,8 +1,6 @@
 import { FIELD_NAMES, type JournalEntry, type JournalFilter, SDKAPPID_PATTERN } from '@timock/schema';
 import { ALL_FIELDS } from '../api/answers.js';
-
-/** Largest journal accepted, in entries. */
-export const MAX_JOURNAL_SIZE = 100_000;
+import { MAX_JOURNAL_SIZE } from '../options.js';
 
 /** Field mask stored for "the body was never read". */
 const NO_FIELDS = -1;

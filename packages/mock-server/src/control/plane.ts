@@ -3,7 +3,7 @@ import type { AppRegistry, AppStateLimits } from '../api/apps.js';
 import type { SharedControl } from '../state/store.js';
 import { ServerClock } from './clock.js';
 import type { ControlMode, MockControls } from './controls.js';
-import { DataControl } from './data.js';
+import { AppDataEditor } from './data.js';
 import { type FaultAction, FaultRules, type FaultTarget } from './faults.js';
 import { Journal } from './journal.js';
 import { Replication, replicaFaultIds } from './replication.js';
@@ -50,7 +50,7 @@ export class ControlPlane {
       },
     );
     const journal = new Journal(options.journalSize);
-    const apps = new DataControl(
+    const apps = new AppDataEditor(
       options.registry,
       options.seed,
       options.limits,

@@ -9,7 +9,7 @@ import {
 } from '@timock/schema';
 import type { SharedControl } from '../state/store.js';
 import type { ServerClock } from './clock.js';
-import type { DataControl } from './data.js';
+import type { AppDataEditor } from './data.js';
 import type { FaultRules } from './faults.js';
 import { fieldNames, type Journal, type JournalWrite } from './journal.js';
 
@@ -37,7 +37,7 @@ export interface ReplicatedParts {
   clock: ServerClock;
   rules: FaultRules;
   journal: Journal;
-  apps: DataControl;
+  apps: AppDataEditor;
 }
 
 /** What a shared fault part holds: the rule as written (no id, no counts) and when it was added. */

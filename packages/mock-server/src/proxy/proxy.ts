@@ -14,7 +14,7 @@ import {
 } from '@timock/schema';
 import { Agent, request } from 'undici';
 import { isLoopback } from '../control/access.js';
-import { redactUrl } from '../plugins/logging.js';
+import { redactUrl } from '../plugins/redaction.js';
 import { urlHost } from '../server.js';
 import { type ContractSummary, emptySummary, formatSummary, tally } from './tally.js';
 
