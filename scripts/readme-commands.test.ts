@@ -4,7 +4,8 @@
  * opening fence is `<!-- readme-test: run -->`, or `<!-- readme-test: run after "COMMAND" -->` when it needs
  * something started first (e.g. the fake in the background). Each block runs in bash (`set -euo
  * pipefail`) in a temporary directory, with the repository's own bins (`timock`, `timock-contract`)
- * on the PATH, as `npx` finds them inside the repository. Two things differ from a person typing it:
+ * on the PATH, as `npx` finds them inside the repository; a package README's block runs in a project
+ * whose `node_modules` are the repository's, as a project that installed the packages has them. Two things differ from a person typing it:
  * every port the block names (`--port N`, `127.0.0.1:N`) is swapped for a free one, so that the tests
  * never depend on a fixed port; and after a line that ends with `&`, the runner waits until the port
  * that line names accepts connections, as a person would wait for the banner. Background processes
@@ -12,7 +13,15 @@
  * and are skipped.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -116,13 +125,18 @@ function runBash(script: string, cwd: string): Promise<{ code: number | null; ou
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 90_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      // Whatever the block left behind in its process group goes too.
+    let exitCode: number | null = null;
+    // Once bash is done, whatever the block left behind in its process group goes too (a server that
+    // `npx` started in the background outlives the `kill` of its job and keeps the output open).
+    child.on('exit', (code) => {
+      exitCode = code;
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {}
-      done({ code, output });
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
+      done({ code: exitCode, output });
     });
   });
 }
@@ -153,8 +167,15 @@ describe('README shell blocks marked to run', () => {
       }
       const cwd = mkdtempSync(join(tmpdir(), 'timock-readme-'));
       try {
-        // The root README's commands run from the repository's root, as it says; the others anywhere.
-        const dir = block.where.startsWith('README.md:') ? root : cwd;
+        // The root README's commands run from the repository's root, as it says; the others in a project
+        // that has the packages installed (its node_modules are the repository's, so that `npx timock`
+        // finds `timock` there, as it would after `npm i -D @timock/mock-server`).
+        const inRoot = block.where.startsWith('README.md:');
+        if (!inRoot) {
+          symlinkSync(join(root, 'node_modules'), join(cwd, 'node_modules'));
+          writeFileSync(join(cwd, 'package.json'), '{"name":"readme-block","private":true}\n');
+        }
+        const dir = inRoot ? root : cwd;
         const { code, output } = await runBash(await runnable(block), dir);
         expect(code, output.slice(-2000)).toBe(0);
       } finally {
