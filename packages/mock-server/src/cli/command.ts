@@ -1,10 +1,11 @@
 /** The commands of `timock`: which one the command line asks for, and each one's help. */
 import { formatHelp, type HelpSpec, type Paint } from '@timock/terminal';
 import { type CliEnv, CliUsageError, EXIT_CODES, HELP_FLAG, parseFlags } from './flags.js';
+import type { UserSigInspectCommand } from './inspect.js';
 import { PROXY_HELP, type ProxyCommand, parseProxy } from './proxy.js';
 import { parseRecord, RECORD_HELP, type RecordCommand } from './record.js';
 import { parseServe, SERVE_HELP, type ServeCommand } from './serve.js';
-import { parseUserSig, USERSIG_HELP, type UserSigCommand, type UserSigInspectCommand } from './usersig.js';
+import { parseUserSig, USERSIG_HELP, type UserSigCommand } from './usersig.js';
 
 /** The commands of `timock`. */
 export const COMMANDS = ['serve', 'usersig', 'record', 'proxy', 'openapi'] as const;

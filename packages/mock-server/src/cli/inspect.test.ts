@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { type CliOutput, main } from './run.js';
+import type { CliOutput } from './output.js';
+import { main } from './run.js';
 
 /** The vendor's own signer (`tls-sig-api-v2`), not the project's wrapper. */
 const { Api } = createRequire(import.meta.url)('tls-sig-api-v2') as {

@@ -1,7 +1,18 @@
 import type { Paint } from '@timock/terminal';
 import { instant, quoted, relative } from '../api/reasons.js';
 import { decodeUserSig, inspectUserSig, userSigReason } from '../api/usersig.js';
-import type { UserSigInspectCommand } from './usersig.js';
+
+/** `timock usersig inspect <UserSig>`: what to check the UserSig against (each optional). */
+export interface UserSigInspectCommand {
+  kind: 'usersig-inspect';
+  /** The UserSig as given (raw or percent-encoded). */
+  usersig: string;
+  sdkappid: number | undefined;
+  secretKey: string | undefined;
+  identifier: string | undefined;
+  /** Print one JSON object instead of lines. */
+  json: boolean;
+}
 
 /** What `timock usersig inspect --json` prints. Holds no key (and not the UserSig). */
 export interface UserSigReport {

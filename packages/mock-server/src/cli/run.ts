@@ -1,32 +1,15 @@
 /** Running a parsed `timock` command, and `main`: the whole CLI except the process glue of `cli.ts`. */
 import { buildOpenApiDocument } from '@timock/schema';
-import { colorEnabled, type Paint, painter } from '@timock/terminal';
+import { colorEnabled, painter } from '@timock/terminal';
 import type { StartedProxy } from '../proxy/proxy.js';
 import type { StartedServer } from '../server.js';
 import { type Command, helpText, parseCommand } from './command.js';
 import { type CliEnv, isCliFailure, isCliUsageError } from './flags.js';
+import type { CliOutput, CliPaints } from './output.js';
 import { runProxy } from './proxy.js';
 import { record } from './record.js';
 import { packageVersion, startServe } from './serve-start.js';
 import { runInspect, runUserSig } from './usersig.js';
-
-/** Where the CLI writes: each call is one whole line (the writer ends it). */
-export interface CliOutput {
-  /** Writes one line to standard output. */
-  outLine(line: string): void;
-  /** Writes one line to standard error. */
-  errLine(line: string): void;
-  /** True when standard output is a terminal: human output is coloured (see {@link colorEnabled}). */
-  readonly outIsTty?: boolean;
-  /** True when standard error is a terminal: error lines are coloured. */
-  readonly errIsTty?: boolean;
-}
-
-/** How each stream of a {@link CliOutput} is coloured. */
-export interface CliPaints {
-  out: Paint;
-  err: Paint;
-}
 
 const PLAIN: CliPaints = { out: painter(false), err: painter(false) };
 

@@ -20,7 +20,7 @@ import { type StartedServer, startServer } from '../server.js';
 import { redactRedisUrl } from '../state/redis/connection.js';
 import { configPermissionWarning } from './config-file.js';
 import { CliUsageError, listenUsageError } from './flags.js';
-import type { CliOutput } from './run.js';
+import type { CliOutput } from './output.js';
 import { adminLoopbackOnly, type ServeCommand } from './serve.js';
 
 /** The package version (package.json is inlined into the bundle at build time). */

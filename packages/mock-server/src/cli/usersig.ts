@@ -13,7 +13,7 @@ import {
   SECRET_KEY_FLAG,
   sdkappidFlag,
 } from './flags.js';
-import { inspectReport, reportLines } from './inspect.js';
+import { inspectReport, reportLines, type UserSigInspectCommand } from './inspect.js';
 
 /** Every flag of `timock usersig`, in help order. */
 export const USERSIG_FLAGS = {
@@ -32,18 +32,6 @@ export interface UserSigCommand {
   secretKey: string;
   identifier: string;
   expire: number;
-}
-
-/** `timock usersig inspect <UserSig>`: what to check the UserSig against (each optional). */
-export interface UserSigInspectCommand {
-  kind: 'usersig-inspect';
-  /** The UserSig as given (raw or percent-encoded). */
-  usersig: string;
-  sdkappid: number | undefined;
-  secretKey: string | undefined;
-  identifier: string | undefined;
-  /** Print one JSON object instead of lines. */
-  json: boolean;
 }
 
 type UserSigHelp = { kind: 'help'; command: 'usersig' };
