@@ -2,7 +2,7 @@
  * The rate limit under concurrency, over real HTTP with the real clock: 50 connections fire at one app
  * for a few seconds; then two apps are flooded at once. Bounded in time, loopback only.
  *
- * The limiter (src/rate-limit.ts) accepts a call at server time t only when fewer than N calls were
+ * The limiter (src/state/sliding-window.ts) accepts a call at server time t only when fewer than N calls were
  * accepted in the 1,000 ms before it (its ring holds the last N accepted times; the call is accepted
  * when the oldest of them is at least 1,000 ms old). So any N + 1 accepted calls span at least 1,000 ms
  * of server time. The server reads `Date.now()` once per request, between the moment the client sent
