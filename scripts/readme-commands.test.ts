@@ -15,7 +15,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,

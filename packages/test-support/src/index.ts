@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export { findRedisServer, NO_REDIS_SERVER, type RedisServer, startRedisServer } from './redis-server.js';
+export { type VendorApi, vendorUserSig, withVendorSigner } from './vendor-usersig.js';

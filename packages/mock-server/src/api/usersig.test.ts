@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { signUserSig } from '@timock/client';
+import { vendorUserSig } from '@timock/test-support';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inspectUserSig, verdictAt, verifyUserSig } from './usersig.js';
 
@@ -9,21 +9,6 @@ const APP = 1400000000;
 const T0 = 1600000000;
 const REFERENCE_USERSIG =
   'eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS80oy0zLBwokpuZl5mcUlRYkl*UVQBcUp2YkFBZkpSlaGJgZQAJEpycxNVbIyNEMVTa0oyCwCiZuamhrBRYsz05WslLxTilINk0zLU-zdHYsLopIzncO1nVwjA8NSky3Ks7K0DU30o3LcUjKjyrNtlWoBPAA0ug__';
-
-/** The vendor's own signer (`tls-sig-api-v2`; the type shim is the client's), not the project's wrapper. */
-const { Api } = createRequire(import.meta.url)('tls-sig-api-v2') as {
-  Api: new (sdkappid: number, key: string) => { genUserSig(id: string, expire: number): string };
-};
-
-/** Signs with the official package, its clock set to `nowSeconds` by vitest's fake timers. */
-function officialSig(sdkappid: number, key: string, identifier: string, expire: number, nowSeconds: number) {
-  vi.useFakeTimers({ now: nowSeconds * 1000 });
-  try {
-    return new Api(sdkappid, key).genUserSig(identifier, expire);
-  } finally {
-    vi.useRealTimers();
-  }
-}
 
 const toUrlSafe = (b64: string) => b64.replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
 const fromUrlSafe = (s: string) => s.replace(/\*/g, '+').replace(/-/g, '/').replace(/_/g, '=');
@@ -73,20 +58,23 @@ describe('verifyUserSig', () => {
 
   it('maps every failure of signatures from the official package to its code', () => {
     const now = 1_700_000_000;
-    const good = officialSig(APP, KEY, 'administrator', 86400, now - 60);
+    const good = vendorUserSig(APP, KEY, 'administrator', 86400, now - 60);
     const at = (sig: string, over: Partial<typeof admin> = {}, nowSeconds = now) =>
       verifyUserSig(sig, { ...admin, ...over, nowSeconds });
 
     expect(at(good)).toEqual({ ok: true, expiresAt: now - 60 + 86400 });
     expect(at(good, {}, now - 60 + 86400)).toMatchObject({ ok: true }); // the last valid second
     expect(at(good, {}, now - 60 + 86401)).toEqual({ ok: false, code: 70001 }); // expired
-    expect(at(officialSig(APP, KEY, 'bob', 86400, now))).toEqual({ ok: false, code: 70013 }); // other identifier
-    expect(at(officialSig(APP + 1, KEY, 'administrator', 86400, now))).toEqual({
+    expect(at(vendorUserSig(APP, KEY, 'bob', 86400, now))).toEqual({ ok: false, code: 70013 }); // other identifier
+    expect(at(vendorUserSig(APP + 1, KEY, 'administrator', 86400, now))).toEqual({
       ok: false,
       code: 70014,
       usersigSdkappid: APP + 1,
     }); // other app
-    expect(at(officialSig(APP, `${KEY}0`, 'administrator', 86400, now))).toEqual({ ok: false, code: 70009 }); // other key
+    expect(at(vendorUserSig(APP, `${KEY}0`, 'administrator', 86400, now))).toEqual({
+      ok: false,
+      code: 70009,
+    }); // other key
     expect(at(good.slice(0, good.length - 12))).toEqual({ ok: false, code: 70003 }); // truncated
     expect(at(good.slice(0, 40))).toEqual({ ok: false, code: 70003 });
     expect(at('this-is-not-a-usersig')).toEqual({ ok: false, code: 70003 }); // garbage
@@ -97,10 +85,10 @@ describe('verifyUserSig', () => {
   it('checks in the table order: other app before other identifier before expiry before HMAC', () => {
     const now = 1_700_000_000;
     // Expired AND signed with another key: expiry answers first.
-    const expiredOtherKey = officialSig(APP, 'other-key', 'administrator', 10, now - 1000);
+    const expiredOtherKey = vendorUserSig(APP, 'other-key', 'administrator', 10, now - 1000);
     expect(verifyUserSig(expiredOtherKey, { ...admin, nowSeconds: now })).toEqual({ ok: false, code: 70001 });
     // Other app AND other identifier: 70014 first.
-    const both = officialSig(APP + 1, KEY, 'bob', 86400, now);
+    const both = vendorUserSig(APP + 1, KEY, 'bob', 86400, now);
     expect(verifyUserSig(both, { ...admin, nowSeconds: now })).toEqual({
       ok: false,
       code: 70014,
@@ -110,7 +98,7 @@ describe('verifyUserSig', () => {
 
   it('accepts any key order and compression level, and rejects tampering', () => {
     const now = 1_700_000_000;
-    const doc = decodeDoc(officialSig(APP, KEY, 'administrator', 86400, now));
+    const doc = decodeDoc(vendorUserSig(APP, KEY, 'administrator', 86400, now));
     const reordered = Object.fromEntries(Object.entries(doc).reverse());
     for (const level of [0, 1, 9]) {
       expect(verifyUserSig(encodeDoc(reordered, level), { ...admin, nowSeconds: now }).ok).toBe(true);
@@ -140,7 +128,7 @@ describe('verifyUserSig', () => {
 
   it('answers 70003 for documents that lack a field or have the wrong types or version', () => {
     const now = 1_700_000_000;
-    const doc = decodeDoc(officialSig(APP, KEY, 'administrator', 86400, now));
+    const doc = decodeDoc(vendorUserSig(APP, KEY, 'administrator', 86400, now));
     const { 'TLS.sig': _sig, ...noSig } = doc;
     const cases = [
       noSig,
@@ -169,7 +157,7 @@ describe('verifyUserSig', () => {
   });
 
   it('separates the clock-independent inspection from the clock', () => {
-    const sig = officialSig(APP, KEY, 'administrator', 100, 1000);
+    const sig = vendorUserSig(APP, KEY, 'administrator', 100, 1000);
     const inspection = inspectUserSig(sig, admin);
     expect(inspection).toEqual({ issuedAt: 1000, expiresAt: 1100, hmacOk: true });
     expect(verdictAt(inspection, 1100)).toEqual({ ok: true, expiresAt: 1100 });

@@ -1,31 +1,14 @@
-import { createRequire } from 'node:module';
+import { type VendorApi, withVendorSigner } from '@timock/test-support';
 import { describe, expect, it } from 'vitest';
 import type { CliOutput } from './output.js';
 import { main } from './run.js';
 
-/** The vendor's own signer (`tls-sig-api-v2`), not the project's wrapper. */
-const { Api } = createRequire(import.meta.url)('tls-sig-api-v2') as {
-  Api: new (
-    sdkappid: number,
-    key: string,
-  ) => {
-    genUserSig(id: string, expire: number): string;
-    genPrivateMapKey(id: string, expire: number, room: number, privileges: number): string;
-  };
-};
 const APP = 1400000000;
 const KEY = 'inspect-key-5bd2850fff3ecb11d7c805251c51ee46';
 
 /** Signs with the vendor's package as if the clock read `atMs`. */
-function vendorSig(atMs: number, sign: (api: InstanceType<typeof Api>) => string): string {
-  const real = Date.now;
-  Date.now = () => atMs;
-  try {
-    return sign(new Api(APP, KEY));
-  } finally {
-    Date.now = real;
-  }
-}
+const vendorSig = (atMs: number, sign: (api: VendorApi) => string): string =>
+  withVendorSigner(APP, KEY, atMs / 1000, sign);
 
 async function inspect(argv: string[], env: Record<string, string> = {}) {
   const out: string[] = [];
