@@ -2,9 +2,10 @@
  * Every generated section of the package READMEs: where it goes and how it is rendered from the code.
  * `pnpm docs:options` writes them (write.ts); `readme-sections.test.ts` fails while a README differs.
  */
-import { RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES } from '../../packages/client/src/client.js';
+
 import { isAuthError, isBackendError, isRateLimited, TimApiError } from '../../packages/client/src/errors.js';
 import { ClientOptionsSchema, defaultSleep, RetryOptionsSchema } from '../../packages/client/src/options.js';
+import { RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES } from '../../packages/client/src/retry.js';
 import { CHECKS } from '../../packages/contract-tests/src/run.js';
 import { OWN_ERROR_CODES } from '../../packages/mock-server/src/api/own-codes.js';
 import { ConfigFileSchema } from '../../packages/mock-server/src/cli/config-file.js';

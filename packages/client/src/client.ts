@@ -20,7 +20,7 @@ import {
   type TransportErrorCode,
 } from './errors.js';
 import { type ClientOptions, ClientOptionsSchema, type ResolvedClientOptions } from './options.js';
-import { withRetry } from './retry.js';
+import { networkCode, RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES, withRetry } from './retry.js';
 import { Throttle } from './throttle.js';
 import { createUserSigSource } from './usersig.js';
 
@@ -112,36 +112,6 @@ class Cancel extends EventEmitter {
 
 /** How many characters of a body an error keeps. */
 const BODY_PREFIX_CHARS = 256;
-
-/** HTTP statuses worth a retry: the gateway's 502, 503 and 504. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
-
-/**
- * Network error codes worth a retry: the connection was reset or closed under us, or a connect or DNS
- * lookup timed out. Refused connections, unknown hosts and TLS failures are configuration problems and
- * are not retried.
- */
-export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-]);
-
-/** The first error code found on `err` or its causes. */
-function networkCode(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
 function parseJson(text: string): unknown {
   try {

@@ -3,6 +3,16 @@
  *
  * @packageDocumentation
  */
+
+export {
+  FAULT_OUTCOMES,
+  type FaultDelay,
+  FaultDelaySchema,
+  type FaultRule,
+  FaultRuleSchema,
+  type FaultView,
+  FaultViewSchema,
+} from './admin/faults.js';
 export {
   ADMIN_PREFIX,
   ADMIN_TOKEN_HEADER,
@@ -23,13 +33,6 @@ export {
   type DaysDocument,
   DaysDocumentSchema,
   FAULT_HEADER,
-  FAULT_OUTCOMES,
-  type FaultDelay,
-  FaultDelaySchema,
-  type FaultRule,
-  FaultRuleSchema,
-  type FaultView,
-  FaultViewSchema,
   type Fixture,
   FixtureSchema,
   type Health,

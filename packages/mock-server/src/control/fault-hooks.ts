@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http';
 import { ADMIN_TOKEN_HEADER, FAULT_HEADER, type Fidelity, REASON_HEADER } from '@timock/schema';
 import type {
   FastifyInstance,
@@ -9,11 +8,11 @@ import type {
 } from 'fastify';
 import { fieldMask } from '../api/answers.js';
 import { parseRequestField } from '../api/field-sets.js';
-import { sendInjectedFailure, sendStoreFailure } from '../api/refusals.js';
 import { newRequestState } from '../request-state.js';
 import { type AdminAccess, mayExplain, mayOverride } from './access.js';
 import type { MockControls } from './controls.js';
-import { type FaultAction, faultReason, parseFaultHeader } from './faults.js';
+import { FaultActions } from './fault-actions.js';
+import { type FaultAction, parseFaultHeader } from './faults.js';
 import type { ControlPlane } from './plane.js';
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
@@ -22,12 +21,6 @@ type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDone
 const API_PREFIX = '/v4/';
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
-/** A gateway-like HTML page for an HTTP-status fault, e.g. `502 Bad Gateway`. */
-export function gatewayPage(status: number): string {
-  const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
-  return `<html><head><title>${title}</title></head><body><h1>${title}</h1><hr>timock</body></html>\n`;
-}
 
 const queryOf = (request: FastifyRequest) => (request.query ?? {}) as Record<string, unknown>;
 
@@ -48,89 +41,12 @@ export function attachControlPlane(
   fidelity: Pick<Fidelity, 'arrayBody' | 'nullRequestField'>,
 ): void {
   const { rules, requests: journal, serverClock: clock, fire } = plane;
-  const delays = new Map<NodeJS.Timeout, FastifyRequest>();
+  const actions = new FaultActions(journal, clock.now);
 
   // Typed for the default mode, in memory (see `FastifyInstance.timock`); with replicas its calls return Promises.
   server.decorate('timock', plane.controls as MockControls);
   server.decorateRequest('timockFault', null);
   server.decorateRequest('timockStart', 0);
-  /** Real ms since the request reached its route (Fastify's own timer runs only when logging). */
-  const latency = (request: FastifyRequest, reply: FastifyReply) =>
-    request.timockStart > 0 ? performance.now() - request.timockStart : reply.elapsedTime;
-
-  /** Writes the journal entry of a dropped request (it never sends an answer). */
-  const journalDrop = (request: FastifyRequest, reply: FastifyReply) => {
-    const state = request.timock;
-    if (state !== null) journal.write(state, request.method, 0, latency(request, reply), request.timockFault);
-  };
-
-  /** Lets the route answer, then sends only the first half of the body and destroys the connection. */
-  const truncate = (reply: FastifyReply) => {
-    const res = reply.raw;
-    res.end = ((chunk?: unknown) => {
-      const body = Buffer.isBuffer(chunk) ? chunk : Buffer.from(typeof chunk === 'string' ? chunk : '');
-      res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.destroy());
-      return res;
-    }) as typeof res.end;
-  };
-
-  const finish = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    action: FaultAction,
-    done: HookHandlerDoneFunction,
-  ) => {
-    if (action.drop) {
-      reply.hijack();
-      journalDrop(request, reply);
-      request.raw.destroy();
-    } else if (action.errorCode !== undefined) {
-      sendInjectedFailure(request, reply, action.errorCode, request.timock!.reason!);
-    } else if (action.httpStatus !== undefined) {
-      reply
-        .code(action.httpStatus)
-        .header('content-type', 'text/html; charset=utf-8')
-        .send(gatewayPage(action.httpStatus));
-    } else {
-      if (action.truncate) truncate(reply);
-      done();
-    }
-  };
-
-  const perform = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    action: FaultAction,
-    done: HookHandlerDoneFunction,
-  ) => {
-    request.timockFault = action.id;
-    request.timock ??= newRequestState(request.query, clock.now());
-    request.timock.reason = faultReason(action);
-    if (action.delayMs === 0) return finish(request, reply, action, done);
-    const timer = setTimeout(() => {
-      delays.delete(timer);
-      finish(request, reply, action, done);
-    }, action.delayMs);
-    delays.set(timer, request);
-  };
-
-  /** Performs a fault, or goes on when none fired; with replicas, the firing may come as a Promise (70500 when it fails). */
-  const act = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    action: FaultAction | Promise<FaultAction | undefined> | undefined,
-    done: HookHandlerDoneFunction,
-  ) => {
-    if (action === undefined) return done();
-    if (!(action instanceof Promise)) return perform(request, reply, action, done);
-    action.then(
-      (fired) => (fired === undefined ? done() : perform(request, reply, fired, done)),
-      (error: unknown) => {
-        request.timock ??= newRequestState(request.query, clock.now());
-        sendStoreFailure(request, reply, error);
-      },
-    );
-  };
 
   /** The per-request header's action, `undefined` when absent or not allowed, or a reason it is invalid. */
   const headerAction = (request: FastifyRequest): FaultAction | string | undefined => {
@@ -157,7 +73,7 @@ export function attachControlPlane(
       }
       const q = queryOf(request);
       const target = { sdkappid: q.sdkappid, identifier: q.identifier, path };
-      act(request, reply, fromHeader ?? fire(target), go);
+      actions.act(request, reply, fromHeader ?? fire(target), go);
     };
 
   /** The check of rules naming `fields`, once the body is read, before the route's handler. */
@@ -173,7 +89,7 @@ export function attachControlPlane(
         path,
         fields: fieldMask(fields ?? undefined),
       };
-      act(request, reply, fire(target), () => handler.call(this, request, reply));
+      actions.act(request, reply, fire(target), () => handler.call(this, request, reply));
     };
 
   // Each API route (under /v4/) gets the fault checks wrapped around its first step and its handler
@@ -194,7 +110,13 @@ export function attachControlPlane(
       if (state.reason !== undefined && access !== undefined && mayExplain(access, request)) {
         reply.header(REASON_HEADER, state.reason);
       }
-      journal.write(state, request.method, reply.statusCode, latency(request, reply), request.timockFault);
+      journal.write(
+        state,
+        request.method,
+        reply.statusCode,
+        actions.latency(request, reply),
+        request.timockFault,
+      );
     }
     done(null, payload);
   });
@@ -202,11 +124,7 @@ export function attachControlPlane(
   // A close lets delayed requests finish (the server drops what is left at its drain deadline); once
   // every connection is gone, the timers of dropped ones are cleared.
   server.addHook('onClose', (_instance, done) => {
-    for (const [timer, request] of delays) {
-      clearTimeout(timer);
-      request.raw.destroy();
-    }
-    delays.clear();
+    actions.dropDelayed();
     done();
   });
 }

@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { FaultRuleSchema, FaultViewSchema } from './faults.js';
 import {
   AppConfigSchema,
   AppViewSchema,
   ClockInputSchema,
   ClockStateSchema,
   DaysDocumentSchema,
-  FaultRuleSchema,
-  FaultViewSchema,
   HealthSchema,
   JournalEntrySchema,
   JournalQuerySchema,

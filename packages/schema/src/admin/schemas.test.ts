@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../openapi.js';
-import {
-  ClockInputSchema,
-  DaysDocumentSchema,
-  FaultRuleSchema,
-  FixtureSchema,
-  JournalQuerySchema,
-} from './schemas.js';
+import { FaultRuleSchema } from './faults.js';
+import { ClockInputSchema, DaysDocumentSchema, FixtureSchema, JournalQuerySchema } from './schemas.js';
 
 describe('FaultRuleSchema', () => {
   it('accepts one outcome, optionally with a delay', () => {
