@@ -64,9 +64,10 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   );
 
   const ready = readiness(store);
-  // Every time-based rule reads the server's clock, which the control plane owns (set just below).
-  let clock = opts.now;
-  const now = () => clock();
+  // Every time-based rule reads the server's clock. The control plane owns it (set just below); the
+  // plugins registered before the plane read it through `now`.
+  let serverNow = opts.now;
+  const now = () => serverNow();
 
   // Plugins load in this order, the control plane's admin API (a child context) after the first four,
   // so that it inherits how bodies are read and what an unknown path or an error answers.
@@ -75,9 +76,9 @@ export function buildServer(options: ServerOptions = {}): FastifyInstance {
   void server.register(unknownPaths, { admin: opts.admin, now });
   void server.register(errorAnswers, { bodyLimit: opts.bodyLimit });
   // Faults and the journal hook in around the routes.
-  clock = installControlPlane(server, registry, opts, store.control, ready.notReady).serverClock.now;
-  void server.register(getAppInfoRoute, { registry, now: clock, fidelity: opts.fidelity });
-  if (opts.docs) void server.register(docs, { apps: opts.apps, now: clock, admin: opts.admin });
+  serverNow = installControlPlane(server, registry, opts, store.control, ready.notReady).serverClock.now;
+  void server.register(getAppInfoRoute, { registry, now: serverNow, fidelity: opts.fidelity });
+  if (opts.docs) void server.register(docs, { apps: opts.apps, now: serverNow, admin: opts.admin });
   void server.register(drain, { drainTimeout: opts.drainTimeout, onDrain: ready.onDrain });
   if (logging.logger !== false) void server.register(requestLog, logging);
   return server;

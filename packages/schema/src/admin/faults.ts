@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isKnownErrorCode } from '../error-codes.js';
 import { FieldNameSchema } from '../request.js';
-import { isoDateTime, MAX_FAULT_DELAY_MS, sdkappid } from './schemas.js';
+import { IsoDateTimeSchema, MAX_FAULT_DELAY_MS, SdkAppIdNumberSchema } from './schemas.js';
 
 const delayMs = z.number().int().min(0).max(MAX_FAULT_DELAY_MS);
 
@@ -27,9 +27,9 @@ export type FaultDelay = z.infer<typeof FaultDelaySchema>;
 export const FAULT_OUTCOMES = ['errorCode', 'httpStatus', 'drop', 'truncate'] as const;
 
 const faultRuleShape = {
-  sdkappid: sdkappid
-    .optional()
-    .meta({ description: 'only requests for this SDKAppID (the `sdkappid` query value); default every app' }),
+  sdkappid: SdkAppIdNumberSchema.optional().meta({
+    description: 'only requests for this SDKAppID (the `sdkappid` query value); default every app',
+  }),
   identifier: z.string().min(1).optional().meta({ description: 'only requests with this `identifier`' }),
   path: z.string().startsWith('/').optional().meta({
     description: 'only requests to this path (e.g. `/v4/openconfigsvr/getappinfo`); default every API path',
@@ -115,8 +115,8 @@ export const FaultViewSchema = z
     fired: z.number().int().nonnegative(),
     /** False once `times` is used up or `seconds` have passed. */
     active: z.boolean(),
-    createdAt: isoDateTime,
-    expiresAt: isoDateTime.nullable(),
+    createdAt: IsoDateTimeSchema,
+    expiresAt: IsoDateTimeSchema.nullable(),
   })
   .meta({ id: 'FaultView' });
 

@@ -31,9 +31,9 @@ export const MAX_OVERRIDDEN_DAYS = 10_000;
 export const MAX_FAULT_DELAY_MS = 600_000;
 
 /** An SDKAppID as a number in an admin document. */
-export const sdkappid = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+export const SdkAppIdNumberSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 /** An instant with its offset, as the admin API writes times. */
-export const isoDateTime = z.iso.datetime({ offset: true });
+export const IsoDateTimeSchema = z.iso.datetime({ offset: true });
 
 /**
  * One app a fake serves, as in its config file and in `POST /__admin/apps`. `rateLimitPerSecond`
@@ -41,7 +41,7 @@ export const isoDateTime = z.iso.datetime({ offset: true });
  */
 export const AppConfigSchema = z
   .strictObject({
-    sdkappid: sdkappid.meta({
+    sdkappid: SdkAppIdNumberSchema.meta({
       description: 'the SDKAppID: a positive integer of at most 16 digits',
       example: 1400000001,
     }),
@@ -79,7 +79,7 @@ export type ResolvedAppConfig = z.output<typeof AppConfigSchema>;
 /** An app as the admin API shows it: never its secret key. */
 export const AppViewSchema = z
   .strictObject({
-    sdkappid,
+    sdkappid: SdkAppIdNumberSchema,
     admins: z.array(z.string()),
     appName: z.string(),
     company: z.string(),
@@ -99,10 +99,10 @@ export const JournalEntrySchema = z
     /** A sequence number, from 1, that keeps growing when old entries are overwritten. */
     seq: z.number().int().positive(),
     /** When the request arrived, by the server's clock. */
-    time: isoDateTime,
+    time: IsoDateTimeSchema,
     method: z.string(),
     /** The `sdkappid` query value when it is a valid SDKAppID, else `null`. */
-    sdkappid: sdkappid.nullable(),
+    sdkappid: SdkAppIdNumberSchema.nullable(),
     /** The `identifier` query value, or `null` when absent. */
     identifier: z.string().nullable(),
     /** The requested field set (every field when none was named); `null` when the body was never read. */
@@ -138,7 +138,7 @@ export const JournalQuerySchema = z
     sdkappid: digits.transform(Number).optional(),
     code: digits.transform(Number).optional(),
     since: z
-      .union([digits.transform(Number), isoDateTime.transform((s) => Date.parse(s))])
+      .union([digits.transform(Number), IsoDateTimeSchema.transform((s) => Date.parse(s))])
       .optional()
       .meta({ description: 'ISO date-time with offset, or epoch milliseconds' }),
     limit: digits.transform(Number).optional(),
@@ -152,7 +152,7 @@ export type JournalFilter = z.output<typeof JournalQuerySchema>;
 export const ClockInputSchema = z
   .union([
     z.strictObject({
-      now: isoDateTime.meta({ example: '2025-03-10T12:00:00+08:00' }),
+      now: IsoDateTimeSchema.meta({ example: '2025-03-10T12:00:00+08:00' }),
       /** Stay at `now` (default) or keep running from it. */
       freeze: z.boolean().default(true),
     }),
@@ -167,7 +167,7 @@ export type ClockInput = z.input<typeof ClockInputSchema>;
 /** The server's clock as the admin API shows it. */
 export const ClockStateSchema = z
   .strictObject({
-    now: isoDateTime,
+    now: IsoDateTimeSchema,
     /** True when the clock stands still. */
     frozen: z.boolean(),
     /** The server's time minus the real time, in ms. */
@@ -229,12 +229,12 @@ export const RecordedDaySchema = z.record(z.string(), z.unknown()).superRefine((
 export const FixtureSchema = z
   .strictObject({
     timockFixture: z.literal(1),
-    sdkappid,
+    sdkappid: SdkAppIdNumberSchema,
     /** The identifier the recording used; the fake admits it when it adds the app itself. */
     admins: z.array(z.string().min(1)).min(1),
     appName: z.string().optional(),
     company: z.string().optional(),
-    recordedAt: isoDateTime,
+    recordedAt: IsoDateTimeSchema,
     /** Where it was recorded: a URL or a region id. */
     source: z.string(),
     days: z.array(RecordedDaySchema),
